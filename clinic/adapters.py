@@ -1,0 +1,21 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        # Accounts are created by invitation only.
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render now (the context holds request objects), send through the email task."""
+        from .tasks import send_rendered_email
+
+        request = context.get("request") or self.request
+        ctx = {"email": email, "request": request, **context}
+        msg = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), ""
+        )
+        send_rendered_email.delay_on_commit(
+            subject=msg.subject, body=msg.body, html=html, to=list(msg.to)
+        )

@@ -1,0 +1,46 @@
+"""Writing the audit trail. Events carry who, where and which record: never health details."""
+
+from django.db import models
+
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def client_ip(request) -> str | None:
+    # REMOTE_ADDR only: the proxy in docker-compose sets it through gunicorn's forwarded-allow-ips;
+    # a client-supplied X-Forwarded-For would let anyone write any address into the trail.
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    request=None,
+    actor=None,
+    clinic_id: int | None = None,
+    patient_id: int | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEvent:
+    """Append one event. The actor and clinic default to the request's signed-in user."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if clinic_id is None and actor is not None:
+        clinic_id = actor.clinic_id
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        object_type=object_type,
+        object_id=object_id,
+        ip=client_ip(request),
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+    )

@@ -1,0 +1,80 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from .models import AuditEvent, Role, User
+
+
+class InvitationAcceptForm(forms.Form):
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. A short sentence you can remember works well.",
+    )
+    password2 = forms.CharField(
+        label="Type the same password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords are not the same.")
+        elif p1:
+            try:
+                validate_password(p1, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class StaffInvitationForm(forms.Form):
+    """Invite a clinic admin or therapist (clinic admins only)."""
+
+    full_name = forms.CharField(max_length=200, label="Full name")
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=[(Role.THERAPIST, "Therapist"), (Role.ADMIN, "Clinic admin")])
+
+
+class TherapistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
+
+
+class ReassignForm(forms.Form):
+    therapist = TherapistChoiceField(queryset=User.objects.none(), label="Move to therapist")
+
+    def __init__(self, *args, clinic_therapists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = clinic_therapists
+
+
+class AuditFilterForm(forms.Form):
+    patient = forms.IntegerField(required=False, min_value=1, label="Patient number")
+    user = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="User")
+    action = forms.ChoiceField(
+        choices=[("", "Any action"), *AuditEvent.Action.choices], required=False
+    )
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, clinic_users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = clinic_users
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned

@@ -1,0 +1,33 @@
+"""Audit of sign-ins. Receivers only record; they hold no business rules."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import Action, audit_record
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_record(action=Action.LOGIN, request=request, actor=user, obj=user)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action=Action.LOGOUT, request=request, actor=user, obj=user)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # Record the account that was tried when it exists; never the typed password or email text.
+    email = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
+    user = get_user_model().objects.filter(email__iexact=email).only("id", "clinic_id").first()
+    audit_record(
+        action=Action.LOGIN_FAILED,
+        request=request,
+        actor=None,
+        clinic_id=user.clinic_id if user else None,
+        object_type="clinic.user" if user else "",
+        object_id=str(user.pk) if user else "",
+    )

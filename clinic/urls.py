@@ -1,0 +1,40 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The Django admin signs in through allauth, so its rate limits and MFA apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Stride platform"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("session/extend/", views.session_extend, name="session-extend"),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("today/", views.today, name="today"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("clinic/accounts/", views.accounts, name="accounts"),
+    path("clinic/accounts/invite/", views.staff_invite, name="staff-invite"),
+    path(
+        "clinic/accounts/<int:pk>/deactivate/", views.account_deactivate, name="account-deactivate"
+    ),
+    path(
+        "clinic/accounts/<int:pk>/reactivate/", views.account_reactivate, name="account-reactivate"
+    ),
+    path("clinic/accounts/<int:pk>/mfa-reset/", views.account_mfa_reset, name="account-mfa-reset"),
+    path("clinic/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation-resend"),
+    path("clinic/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    path("clinic/audit/", views.audit_log, name="audit-log"),
+    path("clinic/audit/export.csv", views.audit_export, name="audit-export"),
+    path("patients/", include("patients.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

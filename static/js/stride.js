@@ -1,0 +1,83 @@
+// Stride page behaviour. No inline scripts: the Content Security Policy forbids them.
+(function () {
+  "use strict";
+
+  // Idle-session warning: shown before the server ends an idle session, with one click to extend.
+  function setupSessionWarning() {
+    const body = document.body;
+    const idle = parseInt(body.dataset.idleSeconds || "0", 10);
+    const warn = parseInt(body.dataset.warningSeconds || "120", 10);
+    const dialog = document.getElementById("session-warning");
+    if (!idle || !dialog) return;
+    const countdown = dialog.querySelector("[data-session-countdown]");
+    let deadline = Date.now() + idle * 1000;
+    let warningTimer = null;
+    let tick = null;
+
+    function schedule() {
+      clearTimeout(warningTimer);
+      clearInterval(tick);
+      deadline = Date.now() + idle * 1000;
+      warningTimer = setTimeout(showWarning, Math.max(0, (idle - warn) * 1000));
+    }
+
+    function showWarning() {
+      if (!dialog.open) dialog.showModal();
+      dialog.querySelector("[data-session-extend]").focus();
+      tick = setInterval(function () {
+        const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+        const minutes = Math.floor(left / 60);
+        const seconds = left % 60;
+        countdown.textContent = minutes + " min " + String(seconds).padStart(2, "0") + " s";
+        if (left <= 0) {
+          clearInterval(tick);
+          window.location.assign(body.dataset.logoutUrl);
+        }
+      }, 1000);
+    }
+
+    function csrfToken() {
+      try {
+        return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"];
+      } catch (e) {
+        return "";
+      }
+    }
+
+    dialog.querySelector("[data-session-extend]").addEventListener("click", function () {
+      fetch(body.dataset.extendUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken() },
+      }).then(function (response) {
+        if (response.ok) {
+          dialog.close();
+          schedule();
+        } else {
+          window.location.assign(body.dataset.logoutUrl);
+        }
+      });
+    });
+
+    // Any htmx request made by the user also counts as activity on the server.
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      const headers = event.detail.requestConfig && event.detail.requestConfig.headers;
+      if (!headers || !headers["X-Stride-Passive"]) schedule();
+    });
+    schedule();
+  }
+
+  // Buttons that ask before they act: <button data-confirm="Deactivate this account?">.
+  function setupConfirm() {
+    document.addEventListener("submit", function (event) {
+      const button = event.submitter;
+      const message = (button && button.dataset.confirm) || event.target.dataset.confirm;
+      if (message && !window.confirm(message)) event.preventDefault();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setupSessionWarning();
+    setupConfirm();
+  });
+})();
