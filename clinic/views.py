@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from patients.selectors import patient_for_account, patients_for_caseload, patients_for_user
 
 from . import selectors, services
-from .access import admin_required, patient_required, staff_required
+from .access import admin_required, patient_required, role_required, staff_required
 from .audit import Action, audit_record
 from .forms import AuditFilterForm, InvitationAcceptForm, ReassignForm, StaffInvitationForm
 from .models import Role
@@ -54,11 +54,10 @@ def healthz(request):
     return JsonResponse(state, status=200 if state["database"] == "ok" else 503)
 
 
+@role_required(Role.ADMIN, Role.THERAPIST, Role.PATIENT)
 @require_POST
 def session_extend(request):
     """The "Stay signed in" button: any authenticated request already refreshed the session."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"signed_in": False}, status=401)
     return JsonResponse({"signed_in": True, "idle_seconds": request.session_idle_seconds})
 
 
@@ -147,8 +146,8 @@ def _run_action(request, service, success: str, **kwargs):
     return _after_account_action(request)
 
 
-@require_POST
 @staff_required
+@require_POST
 def invitation_resend(request, pk):
     invitation = selectors.get_invitation_for_user(request.user, pk)
     return _run_action(
@@ -160,8 +159,8 @@ def invitation_resend(request, pk):
     )
 
 
-@require_POST
 @staff_required
+@require_POST
 def invitation_revoke(request, pk):
     invitation = selectors.get_invitation_for_user(request.user, pk)
     return _run_action(
@@ -173,8 +172,8 @@ def invitation_revoke(request, pk):
     )
 
 
-@require_POST
 @admin_required
+@require_POST
 def account_deactivate(request, pk):
     user = selectors.get_account_for_admin(request.user, pk)
     return _run_action(
@@ -186,8 +185,8 @@ def account_deactivate(request, pk):
     )
 
 
-@require_POST
 @admin_required
+@require_POST
 def account_reactivate(request, pk):
     user = selectors.get_account_for_admin(request.user, pk)
     return _run_action(
@@ -195,8 +194,8 @@ def account_reactivate(request, pk):
     )
 
 
-@require_POST
 @admin_required
+@require_POST
 def account_mfa_reset(request, pk):
     user = selectors.get_account_for_admin(request.user, pk)
     return _run_action(

@@ -50,8 +50,8 @@ def patient_detail(request, pk):
     return render(request, "patients/patient_detail.html", {"patient": patient})
 
 
-@require_POST
 @admin_required
+@require_POST
 def patient_reassign(request, pk):
     patient = get_patient_for_user(request.user, pk)
     form = ReassignForm(request.POST, clinic_therapists=therapists_for_clinic(request.user))

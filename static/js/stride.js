@@ -48,6 +48,7 @@
       fetch(body.dataset.extendUrl, {
         method: "POST",
         credentials: "same-origin",
+        redirect: "manual", // a signed-out session answers with a redirect to the login page
         headers: { "X-CSRFToken": csrfToken() },
       }).then(function (response) {
         if (response.ok) {
