@@ -4,6 +4,8 @@ Prints one line per login in the form tools read:
     demo-login: <role> <email> <password>[ totp-secret=<base32>]
 """
 
+import importlib
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -14,6 +16,10 @@ from django.db import transaction
 
 from clinic.models import Clinic, Role, User
 from patients.models import Patient
+
+# Apps that add demo content after the accounts exist, in dependency order. Each may have a
+# `demo.py` with `seed(*, clinic, staff, patients)` that is itself safe to run twice.
+DEMO_APPS = ("patients", "assessments", "programs")
 
 DEMO_PASSWORD = "stride-demo-2026"
 DEMO_CLINIC = "Riverside Spine & Walking Clinic"
@@ -64,6 +70,7 @@ class Command(BaseCommand):
         )
         lines = []
         staff = []
+        patients = []
         for role, email, name, secret in STAFF:
             user = self._user(clinic, role, email, name)
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
@@ -73,7 +80,7 @@ class Command(BaseCommand):
             lines.append(f"demo-login: {role} {email} {DEMO_PASSWORD} totp-secret={secret}")
         for email, name, therapist_index, stenosis, side, born in PATIENTS:
             user = self._user(clinic, Role.PATIENT, email, name) if email else None
-            Patient.objects.update_or_create(
+            patient, _ = Patient.objects.update_or_create(
                 clinic=clinic,
                 full_name=name,
                 defaults={
@@ -85,8 +92,15 @@ class Command(BaseCommand):
                     "referring_physician": "Dr. Imani Reyes",
                 },
             )
+            patients.append(patient)
             if email:
                 lines.append(f"demo-login: patient {email} {DEMO_PASSWORD}")
+        for app in DEMO_APPS:
+            try:
+                demo = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            demo.seed(clinic=clinic, staff=staff, patients=patients)
         return clinic, lines
 
     def _user(self, clinic, role, email, name):
