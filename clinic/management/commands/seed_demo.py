@@ -98,7 +98,9 @@ class Command(BaseCommand):
         for app in DEMO_APPS:
             try:
                 demo = importlib.import_module(f"{app}.demo")
-            except ModuleNotFoundError:
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{app}.demo":
+                    raise
                 continue
             demo.seed(clinic=clinic, staff=staff, patients=patients)
         return clinic, lines
