@@ -37,6 +37,9 @@ SESSION_STARTED = "stride.started"
 SESSION_LAST_SEEN = "stride.last_seen"
 # Background polls (htmx "every 2s" progress checks) must not count as activity.
 PASSIVE_HEADER = "X-Stride-Passive"
+# Refresh the idle clock at most this often: a session write on every request costs a query,
+# and half a minute is nothing against a 15-minute limit.
+TOUCH_EVERY_SECONDS = 30
 
 
 class SessionTimeoutMiddleware:
@@ -57,7 +60,9 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect(f"{reverse('account_login')}?timeout=1")
-            if not request.headers.get(PASSIVE_HEADER):
+            if not request.headers.get(PASSIVE_HEADER) and (
+                SESSION_LAST_SEEN not in session or now - last_seen >= TOUCH_EVERY_SECONDS
+            ):
                 session[SESSION_LAST_SEEN] = now
             request.session_idle_seconds = idle_limit
         return self.get_response(request)
