@@ -58,7 +58,6 @@ class SessionTimeoutMiddleware:
             idle_limit = idle_seconds_for(user)
             if now - last_seen > idle_limit or now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
                 return redirect(f"{reverse('account_login')}?timeout=1")
             if not request.headers.get(PASSIVE_HEADER) and (
                 SESSION_LAST_SEEN not in session or now - last_seen >= TOUCH_EVERY_SECONDS

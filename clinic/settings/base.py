@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "csp",
     "clinic",
     "patients",
+    "assessments",
 ]
 
 MIDDLEWARE = [

@@ -31,9 +31,27 @@
         countdown.textContent = minutes + " min " + String(seconds).padStart(2, "0") + " s";
         if (left <= 0) {
           clearInterval(tick);
-          window.location.assign(body.dataset.logoutUrl);
+          signOut();
         }
       }, 1000);
+    }
+
+    // Sign out with a POST (allauth's logout), then land on the login page with a notice.
+    function signOut() {
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = body.dataset.logoutUrl;
+      [["csrfmiddlewaretoken", csrfToken()], ["next", body.dataset.timeoutUrl]].forEach(
+        function (pair) {
+          const input = document.createElement("input");
+          input.type = "hidden";
+          input.name = pair[0];
+          input.value = pair[1];
+          form.appendChild(input);
+        },
+      );
+      document.body.appendChild(form);
+      form.submit();
     }
 
     function csrfToken() {
@@ -55,7 +73,7 @@
           dialog.close();
           schedule();
         } else {
-          window.location.assign(body.dataset.logoutUrl);
+          signOut();
         }
       });
     });
