@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from clinic.adapters import DEMO_EMAIL_DOMAIN
 from clinic.models import Clinic, Role, User
 from patients.models import Patient
 
@@ -26,20 +27,30 @@ DEMO_CLINIC = "Riverside Spine & Walking Clinic"
 
 # Fixed secrets so the printed logins stay valid across runs (demo only: DEBUG is on).
 STAFF = [
-    ("admin", "admin@demo.stride", "Alex Admin", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
-    ("therapist", "therapist@demo.stride", "Tara Therapist", "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"),
-    ("therapist", "therapist2@demo.stride", "Theo Therapist", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
+    ("admin", "admin@" + DEMO_EMAIL_DOMAIN, "Alex Admin", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+    (
+        "therapist",
+        "therapist@" + DEMO_EMAIL_DOMAIN,
+        "Tara Therapist",
+        "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA",
+    ),
+    (
+        "therapist",
+        "therapist2@" + DEMO_EMAIL_DOMAIN,
+        "Theo Therapist",
+        "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U",
+    ),
 ]
 
 PATIENTS = [
     # email (None: paper diary), name, therapist index, stenosis type, side, date of birth
-    ("patient@demo.stride", "Pat Patient", 1, "central", "both", "1951-03-14"),
-    ("margaret@demo.stride", "Margaret Hill", 1, "foraminal", "left", "1948-07-02"),
-    ("george@demo.stride", "George Okafor", 1, "central", "both", "1955-11-20"),
-    ("rosa@demo.stride", "Rosa Lindqvist", 2, "both", "right", "1949-01-30"),
-    ("henry@demo.stride", "Henry Baptiste", 2, "central", "both", "1958-05-09"),
-    ("june@demo.stride", "June Tanaka", 2, "foraminal", "right", "1953-09-17"),
-    ("walter@demo.stride", "Walter Novak", 1, "unknown", "left", "1946-12-24"),
+    ("patient@" + DEMO_EMAIL_DOMAIN, "Pat Patient", 1, "central", "both", "1951-03-14"),
+    ("margaret@" + DEMO_EMAIL_DOMAIN, "Margaret Hill", 1, "foraminal", "left", "1948-07-02"),
+    ("george@" + DEMO_EMAIL_DOMAIN, "George Okafor", 1, "central", "both", "1955-11-20"),
+    ("rosa@" + DEMO_EMAIL_DOMAIN, "Rosa Lindqvist", 2, "both", "right", "1949-01-30"),
+    ("henry@" + DEMO_EMAIL_DOMAIN, "Henry Baptiste", 2, "central", "both", "1958-05-09"),
+    ("june@" + DEMO_EMAIL_DOMAIN, "June Tanaka", 2, "foraminal", "right", "1953-09-17"),
+    ("walter@" + DEMO_EMAIL_DOMAIN, "Walter Novak", 1, "unknown", "left", "1946-12-24"),
     (None, "Edith Brown", 2, "central", "both", "1944-04-11"),
 ]
 
