@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from clinic.models import Clinic, validate_timezone
 
@@ -68,3 +72,189 @@ class Patient(models.Model):
     @property
     def tz_name(self) -> str:
         return self.timezone or self.clinic.timezone
+
+
+def _pain_between_0_and_10(field: str, *, nullable: bool = False) -> models.CheckConstraint:
+    condition = models.Q(**{f"{field}__gte": 0, f"{field}__lte": 10})
+    if nullable:
+        condition |= models.Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(name=f"walklog_{field}_0_10", condition=condition)
+
+
+class WalkLog(models.Model):
+    """One walk, logged by the patient (form or walk timer) or entered by clinic staff."""
+
+    class Support(models.TextChoices):
+        NONE = "none", "None"
+        CART = "cart", "Shopping cart"
+        WALKER = "walker", "Walker"
+        CANE = "cane", "Cane"
+        POLES = "poles", "Walking poles"
+
+    class Terrain(models.TextChoices):
+        FLAT = "flat", "Flat"
+        UPHILL = "uphill", "Uphill"
+        DOWNHILL = "downhill", "Downhill"
+        TREADMILL = "treadmill", "Treadmill"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Patient form"
+        TIMER = "timer", "Walk timer"
+        CLINIC = "clinic", "Clinic entry"
+
+    # Where symptoms were (DESIGN.md WalkLog): body region by side.
+    SYMPTOM_AREAS = [
+        ("back", "Lower back"),
+        ("buttock_left", "Left buttock"),
+        ("buttock_right", "Right buttock"),
+        ("thigh_left", "Left thigh"),
+        ("thigh_right", "Right thigh"),
+        ("calf_left", "Left calf or foot"),
+        ("calf_right", "Right calf or foot"),
+    ]
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="walk_logs")
+    date = models.DateField(help_text="The patient's local date of the walk.")
+    start_time = models.TimeField(null=True, blank=True)
+    minutes = models.DecimalField(max_digits=5, decimal_places=1)
+    distance_m = models.PositiveIntegerField(null=True, blank=True)
+    steps = models.PositiveIntegerField(null=True, blank=True)
+    rests = models.PositiveSmallIntegerField(default=0)
+    pain_before = models.PositiveSmallIntegerField()
+    pain_peak = models.PositiveSmallIntegerField()
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True, help_text="After resting.")
+    symptom_areas = models.JSONField(default=list, blank=True)
+    tingling = models.BooleanField(default=False)
+    support = models.CharField(max_length=8, choices=Support.choices, default=Support.NONE)
+    terrain = models.CharField(max_length=10, choices=Terrain.choices, default=Terrain.FLAT)
+    glides_before = models.BooleanField(default=False)
+    glides_after = models.BooleanField(default=False)
+    flare_next_day = models.BooleanField(
+        default=False,
+        help_text="Symptoms flared the day after the previous walk (asked on this log).",
+    )
+    note = models.TextField(blank=True, max_length=1000)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
+    bouts = models.JSONField(
+        default=list, blank=True, help_text="Walk timer bouts: walked and rested seconds."
+    )
+    client_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Set by the walk timer so a log sent twice (offline retry) is stored once.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-start_time", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "date"]),
+            models.Index(fields=["patient", "-created_at"]),
+        ]
+        constraints = [
+            _pain_between_0_and_10("pain_before"),
+            _pain_between_0_and_10("pain_peak"),
+            _pain_between_0_and_10("pain_after", nullable=True),
+            models.CheckConstraint(
+                name="walklog_minutes_positive_max_600",
+                condition=models.Q(minutes__gt=0, minutes__lte=600),
+            ),
+            # No walk dated after the day it was logged: a local date is at most one day
+            # ahead of the UTC date of the moment it was saved (the exact clinic-timezone
+            # rule is checked by the form and service).
+            models.CheckConstraint(
+                name="walklog_date_not_future",
+                condition=models.Q(
+                    date__lte=models.ExpressionWrapper(
+                        TruncDate("created_at") + timedelta(days=1),
+                        output_field=models.DateField(),
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="walklog_unique_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} walked {self.minutes} min on {self.date}"
+
+    @property
+    def pain_rise(self) -> int:
+        return self.pain_peak - self.pain_before
+
+
+class RedFlagReport(models.Model):
+    """A red-flag sign reported by a patient (CLINICAL.md §6); open until acknowledged."""
+
+    class Sign(models.TextChoices):
+        SADDLE = "saddle", "New numbness or pins and needles in the saddle area"
+        BLADDER = "bladder", "New trouble starting, controlling or feeling urination"
+        BOWEL = "bowel", "Loss of bowel control"
+        WEAKNESS = "weakness", "Sudden weakness in a leg, foot drop or sudden difficulty walking"
+        BOTH_LEGS = "both_legs", "Pain or numbness in both legs that is new or getting worse fast"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="red_flags")
+    signs = models.JSONField(default=list)
+    reported_at = models.DateTimeField(default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    source_log = models.ForeignKey(
+        WalkLog, on_delete=models.PROTECT, null=True, blank=True, related_name="red_flags"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+    # The alert email's truth: empty until the alert went out (the sweep sends what is unsent).
+    alert_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "status"]),
+            models.Index(fields=["status", "alert_sent_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Red flag for {self.patient} at {self.reported_at:%Y-%m-%d %H:%M}"
+
+
+class WalkLogRevision(models.Model):
+    """What a log looked like before an edit or a delete, so clinicians can see changes."""
+
+    class Action(models.TextChoices):
+        EDIT = "edit", "Edited"
+        DELETE = "delete", "Deleted"
+
+    log = models.ForeignKey(WalkLog, on_delete=models.PROTECT, related_name="revisions")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    before = models.JSONField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.log_id} at {self.changed_at:%Y-%m-%d %H:%M}"
