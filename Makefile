@@ -35,7 +35,7 @@ format: $(STAMP)
 
 worker: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-clinic.settings.local} CELERY_TASK_ALWAYS_EAGER=0 \
-		$(BIN)/celery -A clinic worker --loglevel=INFO
+		$(BIN)/celery -A clinic worker -Q celery,pdf --loglevel=INFO
 
 beat: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-clinic.settings.local} \

@@ -119,3 +119,33 @@ def world(
         paper_patient=paper_patient,
         other_clinic_patient=other_clinic_patient,
     )
+
+
+@pytest.fixture
+def live_worker(transactional_db, tmp_path, settings):
+    """A real Celery worker on the Redis broker (REDIS_URL), started for this test.
+
+    Tasks queued by the test process go to Redis and run in the worker subprocess against
+    the test database; the worker's emails land in `live_worker.sent_emails()`.
+    """
+    from clinic.celery import app
+    from tests.live_worker import LiveWorker, redis_url
+
+    if not redis_url():
+        pytest.skip("REDIS_URL is not set: task tests need a real Redis broker")
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=redis_url())
+    app._pool = None  # producers were made for the old broker
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with app.connection_for_write() as conn:  # nothing left over from an earlier crash
+        for queue in (settings.CELERY_TASK_DEFAULT_QUEUE, settings.PDF_QUEUE):
+            conn.default_channel.queue_purge(queue)
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    worker = LiveWorker(mail_dir, tmp_path / "worker.log").start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        app.conf.update(saved)
+        app._pool = None

@@ -173,6 +173,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Queues: everything on the default queue except PDFs, which get their own workers
+# (prefetch 1, recycled processes: see docker-compose.yml).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="celery")
+PDF_QUEUE = env("CELERY_PDF_QUEUE", default="pdf")
+# Tasks that render PDFs; clinic.celery.route_task sends them to PDF_QUEUE.
+PDF_TASK_NAMES: frozenset[str] = frozenset()
+CELERY_TASK_ROUTES = ("clinic.celery.route_task",)
 
 # Content Security Policy: no inline scripts anywhere; all JS is served from our static files.
 CONTENT_SECURITY_POLICY = {
