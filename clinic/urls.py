@@ -30,6 +30,8 @@ urlpatterns = [
     path("clinic/audit/", views.audit_log, name="audit-log"),
     path("clinic/audit/export.csv", views.audit_export, name="audit-export"),
     path("patients/", include("patients.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("", include("assessments.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

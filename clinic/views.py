@@ -11,6 +11,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from assessments.selectors import questionnaires_due
 from patients.selectors import patient_for_account, patients_for_caseload, patients_for_user
 
 from . import selectors, services
@@ -87,7 +88,8 @@ def today(request):
     patient = patient_for_account(request.user)
     if patient is not None:
         audit_record(action=Action.VIEW, request=request, patient_id=patient.pk, obj=patient)
-    return render(request, "clinic/today.html", {"patient": patient})
+    due = questionnaires_due(request.user, patient)
+    return render(request, "clinic/today.html", {"patient": patient, "questionnaires_due": due})
 
 
 @staff_required

@@ -1,0 +1,377 @@
+"""Charts of each measure over time: one module for pages and PDFs.
+
+`measure_series()` turns results into dated points; `render_svg()` draws them with pygal as
+a self-contained SVG (no script, no external reference: the same file works in an <img>,
+inline in a PDF, or saved); `table_rows()` says the same in text for screen readers and
+print. The baseline is the first result; the meaningful-change line is where a meaningful
+improvement on that baseline begins (CLINICAL.md §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pygal
+from pygal.style import Style
+
+from . import scoring
+from .models import METRES_PER, DistanceUnit
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    title: str
+    axis: str
+    higher_is_better: bool
+    source: str  # "administration", "treadmill" or "walk"
+    rule: str = ""  # instrument scoring rule, for administrations
+    score_key: str = ""
+    low: float | None = None
+    high: float | None = None
+    threshold: float | None = None  # meaningful change, in points (or % when relative)
+    relative: bool = False
+    change_rule: str = ""  # scoring.is_meaningful_change measure, when it has one
+    threshold_note: str = ""
+    decimals: int = 0
+
+
+MEASURES: dict[str, Measure] = {
+    measure.code: measure
+    for measure in (
+        Measure(
+            code="nprs-back",
+            title="Back pain",
+            axis="pain, 0 to 10",
+            higher_is_better=False,
+            source="administration",
+            rule="nprs",
+            score_key="back",
+            low=0,
+            high=10,
+            threshold=scoring.NPRS_MEANINGFUL_CHANGE,
+            change_rule="nprs",
+            threshold_note="a fall of 2 points (Ostelo 2008; Stride's marker)",
+        ),
+        Measure(
+            code="nprs-leg",
+            title="Leg pain",
+            axis="pain, 0 to 10",
+            higher_is_better=False,
+            source="administration",
+            rule="nprs",
+            score_key="leg",
+            low=0,
+            high=10,
+            threshold=scoring.NPRS_MEANINGFUL_CHANGE,
+            change_rule="nprs",
+            threshold_note="a fall of 2 points (Ostelo 2008; Stride's marker)",
+        ),
+        Measure(
+            code="psfs",
+            title="Activities (PSFS)",
+            axis="ability, 0 to 10",
+            higher_is_better=True,
+            source="administration",
+            rule="psfs",
+            score_key="mean",
+            low=0,
+            high=10,
+            threshold=scoring.PSFS_MEANINGFUL_CHANGE,
+            change_rule="psfs",
+            threshold_note="a rise of about 2 points on the mean",
+            decimals=1,
+        ),
+        Measure(
+            code="odi",
+            title="Disability (ODI)",
+            axis="index %",
+            higher_is_better=False,
+            source="administration",
+            rule="odi",
+            score_key="index",
+            low=0,
+            high=100,
+            threshold=scoring.ODI_MEANINGFUL_CHANGE,
+            change_rule="odi",
+            threshold_note="a fall of 10 points (Ostelo 2008)",
+            decimals=1,
+        ),
+        Measure(
+            code="zcq-severity",
+            title="ZCQ symptom severity",
+            axis="score, 1 to 5",
+            higher_is_better=False,
+            source="administration",
+            rule="zcq",
+            score_key="severity",
+            low=1,
+            high=5,
+            threshold=scoring.ZCQ_SEVERITY_MCID,
+            change_rule="zcq_severity",
+            threshold_note="a fall of 0.36 (Minetama 2019, non-surgical care)",
+            decimals=2,
+        ),
+        Measure(
+            code="zcq-function",
+            title="ZCQ physical function",
+            axis="score, 1 to 4",
+            higher_is_better=False,
+            source="administration",
+            rule="zcq",
+            score_key="function",
+            low=1,
+            high=4,
+            # CLINICAL.md §4: trials count an improvement of 0.5 or more as success.
+            threshold=0.5,
+            threshold_note="a fall of 0.5 (the success mark used in trials)",
+            decimals=2,
+        ),
+        Measure(
+            code="treadmill-level",
+            title="Level treadmill walking before first symptoms",
+            axis="minutes",
+            higher_is_better=True,
+            source="treadmill",
+            low=0,
+            high=10,
+            threshold_note="no published threshold for this measure",
+            decimals=1,
+        ),
+        Measure(
+            code="spwt",
+            title="Self-paced walking distance",
+            axis="distance",
+            higher_is_better=True,
+            source="walk",
+            low=0,
+            threshold=scoring.SPWT_MEANINGFUL_CHANGE_PCT,
+            relative=True,
+            change_rule="spwt",
+            threshold_note="30 % further than the first test (Ammendolia 2018)",
+            decimals=2,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    on: date
+    value: float
+
+
+def _value(value, decimals: int) -> float:
+    return round(float(value), decimals)
+
+
+def measure_series(measure: Measure, results, *, distance_unit: str = "km") -> list[Point]:
+    """Dated values, oldest first, from current results of the measure's kind."""
+    points = []
+    for result in results:
+        if measure.source == "administration":
+            if result.instrument.scoring_rule != measure.rule:
+                continue
+            value = (result.scores or {}).get(measure.score_key)
+            if value is None:
+                continue
+            points.append((result.performed_on, result.created_at, float(value)))
+        elif measure.source == "treadmill":
+            minutes = Decimal(result.level_tolerance_s) / 60
+            points.append((result.performed_on, result.created_at, _value(minutes, 1)))
+        elif measure.source == "walk":
+            metres = result.distance_m
+            shown = (
+                metres / METRES_PER[DistanceUnit.MI if distance_unit == "mi" else DistanceUnit.KM]
+            )
+            points.append((result.performed_on, result.created_at, _value(shown, 2)))
+    points.sort(key=lambda p: (p[0], p[1]))
+    return [Point(on=on, value=value) for on, _, value in points]
+
+
+def axis_label(measure: Measure, distance_unit: str = "km") -> str:
+    if measure.source == "walk":
+        return "miles" if distance_unit == "mi" else "kilometres"
+    return measure.axis
+
+
+def threshold_value(measure: Measure, baseline: float) -> float | None:
+    """Where a meaningful improvement on the baseline begins, kept inside the scale."""
+    if measure.threshold is None:
+        return None
+    if measure.relative:
+        value = baseline * (1 + measure.threshold / 100)
+    elif measure.higher_is_better:
+        value = baseline + measure.threshold
+    else:
+        value = baseline - measure.threshold
+    if measure.low is not None:
+        value = max(value, measure.low)
+    if measure.high is not None:
+        value = min(value, measure.high)
+    return round(value, max(measure.decimals, 2))
+
+
+def is_improvement(measure: Measure, baseline: float, value: float) -> bool | None:
+    """Meaningful improvement on the baseline; None when the measure has no threshold."""
+    if measure.threshold is None:
+        return None
+    if measure.change_rule:
+        try:
+            return scoring.is_meaningful_change(measure.change_rule, baseline, value)
+        except ValueError:
+            return None
+    change = value - baseline if measure.higher_is_better else baseline - value
+    return round(change, 4) >= measure.threshold
+
+
+def _fmt(measure: Measure, value: float) -> str:
+    return f"{value:.{measure.decimals}f}"
+
+
+def _day(on: date) -> str:
+    return f"{on.day} {on:%b %Y}"
+
+
+def table_rows(measure: Measure, points: list[Point]) -> list[dict]:
+    """The chart in words: one row per result with its change from the baseline."""
+    if not points:
+        return []
+    baseline = points[0].value
+    rows = []
+    for index, point in enumerate(points):
+        change = point.value - baseline
+        if measure.relative and baseline:
+            change_text = f"{change / baseline * 100:+.0f} %"
+        else:
+            change_text = f"{change:+.{measure.decimals}f}"
+        rows.append(
+            {
+                "on": point.on,
+                "value": _fmt(measure, point.value),
+                "is_baseline": index == 0,
+                "change": "baseline" if index == 0 else change_text,
+                "meaningful": None
+                if index == 0
+                else is_improvement(measure, baseline, point.value),
+            }
+        )
+    return rows
+
+
+def describe(measure: Measure, points: list[Point], *, distance_unit: str = "km") -> str:
+    """A one-sentence summary for the chart's alt text."""
+    if not points:
+        return f"{measure.title}: no results yet."
+    unit = axis_label(measure, distance_unit)
+    first, last = points[0], points[-1]
+    text = f"{measure.title} ({unit}): {_fmt(measure, first.value)} on {_day(first.on)} (baseline)"
+    if len(points) > 1:
+        text += f", {_fmt(measure, last.value)} on {_day(last.on)}"
+        meaningful = is_improvement(measure, first.value, last.value)
+        if meaningful is True:
+            text += "; a meaningful improvement"
+        elif meaningful is False:
+            text += "; not yet a meaningful improvement"
+    return text + ". The table below gives every result."
+
+
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1f1f1f",
+    foreground_strong="#1f1f1f",
+    foreground_subtle="#6b6b6b",
+    opacity="1",
+    opacity_hover="1",
+    stroke_width="3",
+    stroke_width_hover="3",
+    stroke_opacity="1",
+    stroke_opacity_hover="1",
+    guide_stroke_color="#e3e3e3",
+    major_guide_stroke_color="#c8c8c8",
+    guide_stroke_dasharray="none",
+    major_guide_stroke_dasharray="none",
+    transition="0s",
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
+    label_font_size=14,
+    major_label_font_size=14,
+    legend_font_size=15,
+    title_font_size=18,
+    value_font_size=14,
+    # Result, baseline, meaningful-change line: dark blue, grey, green (told apart by
+    # dash pattern too, for colour-blind readers and greyscale print).
+    colors=("#0b57d0", "#5f6368", "#137333"),
+)
+
+
+def _strip_scripts_and_comments(root):
+    """pygal always writes an inline <script> with its config, and comments with links:
+    neither may reach a page under our Content Security Policy."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            tag = child.tag
+            if not isinstance(tag, str) or tag in ("script", f"{SVG_NS}script"):
+                parent.remove(child)
+    return root
+
+
+def render_svg(
+    measure: Measure,
+    points: list[Point],
+    *,
+    distance_unit: str = "km",
+    width: int = 720,
+    height: int = 360,
+) -> str:
+    """The chart as a standalone SVG document (text), with no script and no external link."""
+    config = {
+        "disable_xml_declaration": True,
+        "js": [],
+        "no_prefix": True,
+        "style": STYLE,
+        "width": width,
+        "height": height,
+        "title": measure.title,
+        "y_title": axis_label(measure, distance_unit),
+        "show_legend": True,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 3,
+        "dots_size": 5,
+        "x_value_formatter": lambda on: f"{on.day} {on:%b}",
+        "value_formatter": lambda value: _fmt(measure, value),
+        "no_data_text": "No results yet",
+        "tooltip_border_radius": 0,
+        "show_x_guides": False,
+        "truncate_legend": -1,
+        "print_values": False,
+    }
+    if measure.low is not None and measure.high is not None:
+        config["range"] = (measure.low, measure.high)
+    elif measure.low is not None and points:
+        config["range"] = (measure.low, max(p.value for p in points) * 1.4 or 1)
+    chart = pygal.DateLine(**config)
+    chart.add_xml_filter(_strip_scripts_and_comments)
+    if points:
+        first, last = points[0].on, points[-1].on
+        baseline = points[0].value
+        chart.add(measure.title, [(p.on, p.value) for p in points])
+        chart.add(
+            "Baseline",
+            [(first, baseline), (last, baseline)],
+            show_dots=False,
+            stroke_style={"dasharray": "10, 6"},
+        )
+        target = threshold_value(measure, baseline)
+        if target is not None:
+            chart.add(
+                "Meaningful improvement",
+                [(first, target), (last, target)],
+                show_dots=False,
+                stroke_style={"dasharray": "3, 5"},
+            )
+    return chart.render(is_unicode=True)

@@ -1,0 +1,563 @@
+"""Assessment pages. Therapists record and correct; clinic staff read; patients answer their
+own questionnaires; anyone may take the public stenosis quiz (nothing stored).
+
+Every page that shows a result writes an audit event; anything outside the user's scope is
+a 404 (clinic.access).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clinic.access import admin_required, role_required, staff_required
+from clinic.audit import Action, audit_record
+from clinic.models import Role
+from patients.selectors import get_patient_for_user, patient_for_account
+
+from . import charts, engine, forms, public_quiz, selectors, services
+from .models import Administration, Instrument, SelfPacedWalkTest, ShoppingCartTest, TreadmillTest
+
+therapist_required = role_required(Role.THERAPIST)
+patient_or_staff_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)
+patient_required = role_required(Role.PATIENT)
+
+# The chart endpoint serves an SVG document: it holds pygal's <style> element (so inline
+# styles) and nothing else may load or run in it.
+SVG_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def _audit_view(request, *, patient_id, obj=None, object_type="", object_id=""):
+    audit_record(
+        action=Action.VIEW,
+        request=request,
+        patient_id=patient_id,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- Walking tests: one set of views, three kinds ---------------------------
+
+
+@dataclass(frozen=True)
+class TestKind:
+    slug: str
+    model: type
+    form: type
+    correction_form: type
+    create: object
+    correct: object
+    title: str
+
+    def form_template(self) -> str:
+        return f"assessments/{self.slug}_form.html"
+
+    def detail_template(self) -> str:
+        return f"assessments/{self.slug}_detail.html"
+
+
+KINDS = {
+    "treadmill": TestKind(
+        "treadmill",
+        TreadmillTest,
+        forms.TreadmillTestForm,
+        forms.TreadmillCorrectionForm,
+        services.treadmill_test_create,
+        services.treadmill_test_correct,
+        "Two-Stage Treadmill Test",
+    ),
+    "cart": TestKind(
+        "cart",
+        ShoppingCartTest,
+        forms.ShoppingCartTestForm,
+        forms.ShoppingCartCorrectionForm,
+        services.cart_test_create,
+        services.cart_test_correct,
+        "Shopping Cart Test",
+    ),
+    "walk": TestKind(
+        "walk",
+        SelfPacedWalkTest,
+        forms.SelfPacedWalkTestForm,
+        forms.SelfPacedWalkCorrectionForm,
+        services.walk_test_create,
+        services.walk_test_correct,
+        "Self-Paced Walking Test",
+    ),
+}
+
+
+def _form_kwargs(kind: TestKind, request) -> dict:
+    if kind.model is TreadmillTest:
+        return {"defaults": selectors.assessment_settings_for(request.user.clinic)}
+    return {}
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def test_create(request, pk, kind):
+    kind = KINDS[kind]
+    patient = get_patient_for_user(request.user, pk)
+    form = kind.form(
+        request.POST or None,
+        initial={"performed_on": selectors.patient_today(patient)},
+        **_form_kwargs(kind, request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = kind.create(
+                patient=patient, tester=request.user, request=request, **form.service_fields()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{kind.title} saved.")
+            return redirect(f"assessments:{kind.slug}-detail", pk=result.pk)
+    context = {"form": form, "patient": patient, "kind": kind}
+    return render(request, kind.form_template(), context)
+
+
+@staff_required
+def test_detail(request, pk, kind):
+    kind = KINDS[kind]
+    result = selectors.get_result_for_user(kind.model, request.user, pk)
+    _audit_view(request, patient_id=result.patient_id, obj=result)
+    context = {
+        "result": result,
+        "patient": result.patient,
+        "kind": kind,
+        "versions": selectors.result_versions(result),
+    }
+    return render(request, kind.detail_template(), context)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def test_correct(request, pk, kind):
+    kind = KINDS[kind]
+    result = selectors.get_result_for_user(kind.model, request.user, pk)
+    if hasattr(result, "superseded_by"):
+        messages.info(request, "That version was already corrected: this is the current one.")
+        return redirect(f"assessments:{kind.slug}-correct", pk=_current_pk(result))
+    form = kind.correction_form(request.POST or None, initial=forms.initial_from(result, kind.form))
+    if request.method == "GET":
+        _audit_view(request, patient_id=result.patient_id, obj=result)
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrected = kind.correct(
+                test=result,
+                corrected_by=request.user,
+                correction_note=form.cleaned_data["correction_note"],
+                request=request,
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Correction saved. The earlier version is kept.")
+            return redirect(f"assessments:{kind.slug}-detail", pk=corrected.pk)
+    context = {"form": form, "patient": result.patient, "kind": kind, "result": result}
+    return render(request, kind.form_template(), context)
+
+
+def _current_pk(result) -> int:
+    model = type(result)
+    return (
+        model.objects.filter(original_id=result.root_id)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    ) or result.pk
+
+
+# --- Questionnaires (staff) -------------------------------------------------
+
+
+def _questionnaire_form(request, instrument, patient, *, with_date, administration=None):
+    activities = []
+    if instrument.scoring_rule == Instrument.Rule.PSFS and administration is None:
+        activities = selectors.previous_psfs_activities(request.user, patient)
+    form = forms.QuestionnaireForm(
+        request.POST or None,
+        definition=instrument.definition,
+        with_date=with_date,
+        activities=activities,
+        initial={"performed_on": selectors.patient_today(patient)} if with_date else None,
+    )
+    if administration is not None and request.method == "GET":
+        form.set_answers(administration.answers)
+        form.initial["performed_on"] = administration.performed_on
+    return form
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def administer(request, pk, instrument_pk):
+    patient = get_patient_for_user(request.user, pk)
+    instrument = selectors.get_instrument_for_user(request.user, instrument_pk)
+    form = _questionnaire_form(request, instrument, patient, with_date=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = services.administration_create(
+                patient=patient,
+                instrument=instrument,
+                given_by=request.user,
+                answers=form.answers,
+                performed_on=form.cleaned_data["performed_on"],
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{instrument.display_title} saved.")
+            return redirect("assessments:administration-detail", pk=administration.pk)
+    context = {"form": form, "patient": patient, "instrument": instrument}
+    return render(request, "assessments/questionnaire_form.html", context)
+
+
+@staff_required
+def administration_detail(request, pk):
+    administration = selectors.get_result_for_user(Administration, request.user, pk)
+    _audit_view(request, patient_id=administration.patient_id, obj=administration)
+    context = {
+        "result": administration,
+        "patient": administration.patient,
+        "answers": _answer_rows(administration),
+        "explanation": engine.explain(administration.instrument.definition, administration.scores),
+        "versions": selectors.result_versions(administration),
+    }
+    return render(request, "assessments/administration_detail.html", context)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def administration_correct(request, pk):
+    administration = selectors.get_result_for_user(Administration, request.user, pk)
+    if hasattr(administration, "superseded_by"):
+        messages.info(request, "That version was already corrected: this is the current one.")
+        return redirect("assessments:administration-correct", pk=_current_pk(administration))
+    instrument = administration.instrument
+    form = _questionnaire_form(
+        request, instrument, administration.patient, with_date=True, administration=administration
+    )
+    note_form = forms.CorrectionMixin(request.POST or None, prefix="correction")
+    if request.method == "GET":
+        _audit_view(request, patient_id=administration.patient_id, obj=administration)
+    if request.method == "POST" and form.is_valid() & note_form.is_valid():
+        try:
+            corrected = services.administration_correct(
+                administration=administration,
+                corrected_by=request.user,
+                correction_note=note_form.cleaned_data["correction_note"],
+                answers=form.answers,
+                performed_on=form.cleaned_data["performed_on"],
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Correction saved. The earlier answers are kept.")
+            return redirect("assessments:administration-detail", pk=corrected.pk)
+    context = {
+        "form": form,
+        "note_form": note_form,
+        "patient": administration.patient,
+        "instrument": instrument,
+        "result": administration,
+    }
+    return render(request, "assessments/questionnaire_form.html", context)
+
+
+def _answer_rows(administration) -> list[dict]:
+    definition = administration.instrument.definition
+    rows = []
+    for item in definition["items"]:
+        value = administration.answers.get(item["key"])
+        if item.get("kind") == engine.KIND_ACTIVITY:
+            if value:
+                rows.append({"question": value["activity"], "answer": f"{value['rating']} / 10"})
+            continue
+        labels = {repr(o["value"]): o["label"] for o in engine.item_options(definition, item)}
+        answer = "Left blank" if value is None else labels.get(repr(value), str(value))
+        rows.append({"question": item["text"], "answer": answer, "group": item.get("group")})
+    return rows
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def assign(request, pk):
+    patient = get_patient_for_user(request.user, pk)
+    form = forms.AssignmentForm(
+        request.POST or None, instruments=selectors.instruments_for_user(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_create(
+                patient=patient,
+                assigned_by=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Questionnaire assigned. The patient sees it on Today.")
+            return redirect("assessments:patient-history", pk=patient.pk)
+    return render(request, "assessments/assign.html", {"form": form, "patient": patient})
+
+
+@therapist_required
+@require_POST
+def assignment_stop(request, pk):
+    assignment = selectors.get_assignment_for_user(request.user, pk)
+    try:
+        services.assignment_stop(assignment=assignment, stopped_by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{assignment.instrument.display_title} is no longer asked.")
+    return redirect("assessments:patient-history", pk=assignment.patient_id)
+
+
+# --- History and charts -----------------------------------------------------
+
+
+def _chart_sections(patient, history) -> list[dict]:
+    unit = patient.clinic.distance_unit
+    sections = []
+    for measure in charts.MEASURES.values():
+        if measure.source == "treadmill":
+            results = history.treadmill_tests
+        elif measure.source == "walk":
+            results = history.walk_tests
+        else:
+            results = history.administrations
+        points = charts.measure_series(measure, results, distance_unit=unit)
+        if not points:
+            continue
+        sections.append(
+            {
+                "measure": measure,
+                "alt": charts.describe(measure, points, distance_unit=unit),
+                "rows": charts.table_rows(measure, points),
+                "axis": charts.axis_label(measure, unit),
+                "url": reverse("assessments:chart", args=[patient.pk, measure.code]),
+            }
+        )
+    return sections
+
+
+@staff_required
+def patient_history(request, pk):
+    patient = get_patient_for_user(request.user, pk)
+    history = selectors.history_for_patient(request.user, patient)
+    _audit_view(request, patient_id=patient.pk, object_type="assessments.history")
+    context = {
+        "patient": patient,
+        "history": history,
+        "charts": _chart_sections(patient, history),
+        "assignments": selectors.active_assignments_for_patient(request.user, patient),
+        "instruments": selectors.instruments_for_user(request.user),
+    }
+    return render(request, "assessments/patient_history.html", context)
+
+
+@staff_required
+def patient_summary(request, pk):
+    """The assessments card on the patient's page (loaded by htmx)."""
+    patient = get_patient_for_user(request.user, pk)
+    latest = selectors.latest_results_for_patient(request.user, patient)
+    _audit_view(request, patient_id=patient.pk, object_type="assessments.summary")
+    return render(
+        request, "assessments/partials/patient_summary.html", {"patient": patient, **latest}
+    )
+
+
+@patient_or_staff_required
+def chart(request, pk, measure):
+    measure = charts.MEASURES.get(measure)
+    if measure is None:
+        raise Http404
+    patient = get_patient_for_user(request.user, pk)
+    if request.user.role == Role.PATIENT and measure.source != "administration":
+        raise Http404  # patients see their questionnaires; walking tests are the clinic's
+    history = selectors.history_for_patient(
+        request.user, patient, questionnaires_only=measure.source == "administration"
+    )
+    results = {
+        "treadmill": history.treadmill_tests,
+        "walk": history.walk_tests,
+        "administration": history.administrations,
+    }[measure.source]
+    unit = patient.clinic.distance_unit
+    points = charts.measure_series(measure, results, distance_unit=unit)
+    _audit_view(
+        request, patient_id=patient.pk, object_type="assessments.chart", object_id=measure.code
+    )
+    response = HttpResponse(
+        charts.render_svg(measure, points, distance_unit=unit), content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = SVG_CSP
+    response._csp_exempt = True  # our own policy above, not the page policy
+    return response
+
+
+# --- Patient pages ----------------------------------------------------------
+
+
+def _own_patient(request):
+    patient = patient_for_account(request.user)
+    if patient is None:
+        raise Http404
+    return patient
+
+
+@patient_required
+def my_history(request):
+    patient = _own_patient(request)
+    history = selectors.history_for_patient(request.user, patient, questionnaires_only=True)
+    _audit_view(request, patient_id=patient.pk, object_type="assessments.history")
+    context = {
+        "patient": patient,
+        "history": history,
+        "charts": _chart_sections(patient, history),
+        "assignments": selectors.active_assignments_for_patient(request.user, patient),
+    }
+    return render(request, "assessments/my_history.html", context)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def my_answer(request, pk):
+    assignment = selectors.get_assignment_for_user(request.user, pk)
+    if assignment.status != assignment.Status.ACTIVE:
+        messages.info(request, "You have already answered this questionnaire. Thank you.")
+        return redirect("assessments:my-history")
+    patient = assignment.patient
+    form = _questionnaire_form(request, assignment.instrument, patient, with_date=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = services.administration_create(
+                patient=patient,
+                instrument=assignment.instrument,
+                given_by=request.user,
+                answers=form.answers,
+                assignment=assignment,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("assessments:my-result", pk=administration.pk)
+    context = {"form": form, "instrument": assignment.instrument, "patient": patient}
+    return render(request, "assessments/my_answer.html", context)
+
+
+@patient_required
+def my_result(request, pk):
+    administration = selectors.get_result_for_user(Administration, request.user, pk)
+    _audit_view(request, patient_id=administration.patient_id, obj=administration)
+    context = {
+        "result": administration,
+        "instrument": administration.instrument,
+        "explanation": engine.explain(administration.instrument.definition, administration.scores),
+        "clinic": request.user.clinic,
+    }
+    return render(request, "assessments/my_result.html", context)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def my_quiz(request):
+    """The stenosis quiz for a signed-in patient: the answers go into their record."""
+    patient = _own_patient(request)
+    instrument = selectors.bundled_instrument("sshq")
+    form = forms.QuestionnaireForm(request.POST or None, definition=instrument.definition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            administration = services.administration_create(
+                patient=patient,
+                instrument=instrument,
+                given_by=request.user,
+                answers=form.answers,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("assessments:my-result", pk=administration.pk)
+    context = {"form": form, "instrument": instrument, "public": False}
+    return render(request, "assessments/quiz.html", context)
+
+
+# --- Public stenosis quiz ---------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def stenosis_quiz(request):
+    """The SSHQ for anyone, e.g. linked from a clinic's website. Nothing is stored: no
+    record, no audit event, no session; only a hashed per-address counter for the rate
+    limit, which expires on its own."""
+    instrument = selectors.bundled_instrument("sshq")
+    clinic = public_quiz.clinic_from_query(request.GET.get("clinic"))
+    form = forms.QuestionnaireForm(request.POST or None, definition=instrument.definition)
+    context = {"form": form, "instrument": instrument, "public": True, "clinic": clinic}
+    if request.method == "POST":
+        if not public_quiz.allow_submission(request):
+            return render(request, "assessments/quiz_rate_limited.html", context, status=429)
+        if form.is_valid():
+            scores = engine.score(instrument.definition, form.answers)
+            context.update(
+                scores=scores,
+                explanation=engine.explain(instrument.definition, scores),
+                booking=public_quiz.booking_for(clinic),
+            )
+            return render(request, "assessments/quiz_result.html", context)
+    return render(request, "assessments/quiz.html", context)
+
+
+# --- Clinic settings --------------------------------------------------------
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def assessment_settings(request):
+    current = selectors.assessment_settings_for(request.user.clinic)
+    form = forms.AssessmentSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.assessment_settings_update(
+                clinic=request.user.clinic, by=request.user, request=request, **fields
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Assessment settings saved.")
+            return redirect("assessments:settings")
+    context = {
+        "form": form,
+        "instruments": selectors.instruments_for_user(request.user).select_related("clinic"),
+    }
+    return render(request, "assessments/settings.html", context)
