@@ -1,10 +1,11 @@
 """Charts of each measure over time: one module for pages and PDFs.
 
-`measure_series()` turns results into dated points; `render_svg()` draws them with pygal as
-a self-contained SVG (no script, no external reference: the same file works in an <img>,
-inline in a PDF, or saved); `table_rows()` says the same in text for screen readers and
-print. The baseline is the first result; the meaningful-change line is where a meaningful
-improvement on that baseline begins (CLINICAL.md §4).
+`measure_series()` turns results into dated points; `render_svg()` draws them with the
+project's chart helpers (clinic.charts: pygal, one look, a self-contained SVG with no script
+and no external reference, so the same file works in an <img>, in a PDF, or saved);
+`table_rows()` says the same in text for screen readers and print. The baseline is the
+first result; the meaningful-change line is where a meaningful improvement on that
+baseline begins (CLINICAL.md §4).
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from datetime import date
 from decimal import Decimal
 
 import pygal
-from pygal.style import Style
+
+from clinic import charts as drawing
 
 from . import scoring
 from .models import METRES_PER, DistanceUnit
-
-SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 @dataclass(frozen=True)
@@ -280,46 +280,6 @@ def describe(measure: Measure, points: list[Point], *, distance_unit: str = "km"
     return text + ". The table below gives every result."
 
 
-STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#1f1f1f",
-    foreground_strong="#1f1f1f",
-    foreground_subtle="#6b6b6b",
-    opacity="1",
-    opacity_hover="1",
-    stroke_width="3",
-    stroke_width_hover="3",
-    stroke_opacity="1",
-    stroke_opacity_hover="1",
-    guide_stroke_color="#e3e3e3",
-    major_guide_stroke_color="#c8c8c8",
-    guide_stroke_dasharray="none",
-    major_guide_stroke_dasharray="none",
-    transition="0s",
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
-    label_font_size=14,
-    major_label_font_size=14,
-    legend_font_size=15,
-    title_font_size=18,
-    value_font_size=14,
-    # Result, baseline, meaningful-change line: dark blue, grey, green (told apart by
-    # dash pattern too, for colour-blind readers and greyscale print).
-    colors=("#0b57d0", "#5f6368", "#137333"),
-)
-
-
-def _strip_scripts_and_comments(root):
-    """pygal always writes an inline <script> with its config, and comments with links:
-    neither may reach a page under our Content Security Policy."""
-    for parent in list(root.iter()):
-        for child in list(parent):
-            tag = child.tag
-            if not isinstance(tag, str) or tag in ("script", f"{SVG_NS}script"):
-                parent.remove(child)
-    return root
-
-
 def render_svg(
     measure: Measure,
     points: list[Point],
@@ -328,34 +288,25 @@ def render_svg(
     width: int = 720,
     height: int = 360,
 ) -> str:
-    """The chart as a standalone SVG document (text), with no script and no external link."""
+    """The chart as a standalone SVG document (text), with no script and no external link.
+
+    The look and the safety checks are the project's (clinic.charts); dates are spaced by
+    time, so a gap between results shows as a gap.
+    """
     config = {
-        "disable_xml_declaration": True,
-        "js": [],
-        "no_prefix": True,
-        "style": STYLE,
         "width": width,
         "height": height,
         "title": measure.title,
         "y_title": axis_label(measure, distance_unit),
-        "show_legend": True,
-        "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
-        "dots_size": 5,
         "x_value_formatter": lambda on: f"{on.day} {on:%b}",
         "value_formatter": lambda value: _fmt(measure, value),
         "no_data_text": "No results yet",
-        "tooltip_border_radius": 0,
-        "show_x_guides": False,
-        "truncate_legend": -1,
-        "print_values": False,
     }
     if measure.low is not None and measure.high is not None:
         config["range"] = (measure.low, measure.high)
     elif measure.low is not None and points:
         config["range"] = (measure.low, max(p.value for p in points) * 1.4 or 1)
-    chart = pygal.DateLine(**config)
-    chart.add_xml_filter(_strip_scripts_and_comments)
+    chart = drawing.make_chart(pygal.DateLine, **config)
     if points:
         first, last = points[0].on, points[-1].on
         baseline = points[0].value
@@ -364,7 +315,7 @@ def render_svg(
             "Baseline",
             [(first, baseline), (last, baseline)],
             show_dots=False,
-            stroke_style={"dasharray": "10, 6"},
+            stroke_style={"dasharray": drawing.DASHES["dashed"]},
         )
         target = threshold_value(measure, baseline)
         if target is not None:
@@ -372,6 +323,6 @@ def render_svg(
                 "Meaningful improvement",
                 [(first, target), (last, target)],
                 show_dots=False,
-                stroke_style={"dasharray": "3, 5"},
+                stroke_style={"dasharray": drawing.DASHES["dotted"]},
             )
-    return chart.render(is_unicode=True)
+    return drawing.render(chart)

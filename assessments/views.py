@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import admin_required, role_required, staff_required
 from clinic.audit import Action, audit_record
+from clinic.charts import svg_response
 from clinic.models import Role
 from patients.selectors import get_patient_for_user, patient_for_account
 
@@ -25,13 +26,6 @@ from .models import Administration, Instrument, SelfPacedWalkTest, ShoppingCartT
 therapist_required = role_required(Role.THERAPIST)
 patient_or_staff_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)
 patient_required = role_required(Role.PATIENT)
-
-# The chart endpoint serves an SVG document: it holds pygal's <style> element (so inline
-# styles) and nothing else may load or run in it.
-SVG_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; script-src 'none'; "
-    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-)
 
 
 def _audit_view(request, *, patient_id, obj=None, object_type="", object_id=""):
@@ -414,13 +408,7 @@ def chart(request, pk, measure):
     _audit_view(
         request, patient_id=patient.pk, object_type="assessments.chart", object_id=measure.code
     )
-    response = HttpResponse(
-        charts.render_svg(measure, points, distance_unit=unit), content_type="image/svg+xml"
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = SVG_CSP
-    response._csp_exempt = True  # our own policy above, not the page policy
-    return response
+    return svg_response(charts.render_svg(measure, points, distance_unit=unit))
 
 
 # --- Patient pages ----------------------------------------------------------
