@@ -12,7 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from assessments.selectors import questionnaires_due
-from patients.selectors import patient_for_account, patients_for_caseload, patients_for_user
+from patients.selectors import (
+    MONITORING_DAYS_TARGET,
+    last_walklog,
+    patient_for_account,
+    patients_for_caseload,
+    patients_for_user,
+)
 
 from . import selectors, services
 from .access import admin_required, patient_required, role_required, staff_required
@@ -89,7 +95,12 @@ def today(request):
     if patient is not None:
         audit_record(action=Action.VIEW, request=request, patient_id=patient.pk, obj=patient)
     due = questionnaires_due(request.user, patient)
-    return render(request, "clinic/today.html", {"patient": patient, "questionnaires_due": due})
+    last_walk = last_walklog(patient) if patient is not None else None
+    return render(
+        request,
+        "clinic/today.html",
+        {"patient": patient, "questionnaires_due": due, "last_walk": last_walk},
+    )
 
 
 @staff_required
@@ -98,9 +109,13 @@ def caseload(request):
     query = request.GET.get("q", "")[:100]
     patients = patients_for_caseload(request.user, everyone=everyone, query=query)
     page = Paginator(patients, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "clinic/caseload.html", {"page": page, "everyone": everyone, "query": query}
-    )
+    context = {
+        "page": page,
+        "everyone": everyone,
+        "query": query,
+        "monitoring_target": MONITORING_DAYS_TARGET,
+    }
+    return render(request, "clinic/caseload.html", context)
 
 
 @admin_required

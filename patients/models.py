@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +6,11 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clinic.models import Clinic, validate_timezone
+
+from . import targets
+
+# Patients may correct or delete a log for this long; after that it is locked (issue 5).
+EDIT_WINDOW = timedelta(hours=24)
 
 
 class Patient(models.Model):
@@ -190,6 +195,23 @@ class WalkLog(models.Model):
     def pain_rise(self) -> int:
         return self.pain_peak - self.pain_before
 
+    @property
+    def within_target(self) -> bool | None:
+        """CLINICAL.md §7 "+2 pain" target; None when pain after resting is missing."""
+        return targets.within_target(self.pain_before, self.pain_peak, self.pain_after)
+
+    @property
+    def editable_until(self):
+        return self.created_at + EDIT_WINDOW
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def symptom_area_labels(self) -> list[str]:
+        labels = dict(self.SYMPTOM_AREAS)
+        return [labels.get(code, code) for code in self.symptom_areas]
+
 
 class RedFlagReport(models.Model):
     """A red-flag sign reported by a patient (CLINICAL.md §6); open until acknowledged."""
@@ -237,6 +259,10 @@ class RedFlagReport(models.Model):
     def __str__(self) -> str:
         return f"Red flag for {self.patient} at {self.reported_at:%Y-%m-%d %H:%M}"
 
+    def sign_labels(self) -> list[str]:
+        labels = dict(self.Sign.choices)
+        return [labels.get(code, code) for code in self.signs]
+
 
 class WalkLogRevision(models.Model):
     """What a log looked like before an edit or a delete, so clinicians can see changes."""
@@ -258,3 +284,53 @@ class WalkLogRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.log_id} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+def validate_weekdays(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not value or any(c not in "1234567" for c in value) or len(set(value)) != len(value):
+        raise ValidationError("Choose at least one day.")
+
+
+class ReminderPreference(models.Model):
+    """When and how a patient wants walk reminders, and whether they want larger text.
+
+    A patient without a row has the defaults below. The patient's time zone is
+    `Patient.timezone` (one truth for log dates and reminder times).
+    """
+
+    DAYS = [
+        ("1", "Monday"),
+        ("2", "Tuesday"),
+        ("3", "Wednesday"),
+        ("4", "Thursday"),
+        ("5", "Friday"),
+        ("6", "Saturday"),
+        ("7", "Sunday"),
+    ]
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    remind_at = models.TimeField(default=time(10, 0), help_text="Local time of day.")
+    # ISO weekday digits, e.g. "135" for Monday, Wednesday, Friday: a reminder pass can
+    # filter with `weekdays__contains` on any database.
+    weekdays = models.CharField(max_length=7, default="1234567", validators=[validate_weekdays])
+    email_enabled = models.BooleanField(default=True)
+    large_text = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="reminder_weekdays_not_empty", condition=~models.Q(weekdays="")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.patient}"
+
+    @property
+    def weekday_list(self) -> list[str]:
+        return list(self.weekdays)

@@ -1,10 +1,21 @@
 """Reads of patient records shared by views and tasks; all go through clinic.access."""
 
-from django.db.models import QuerySet
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from clinic.access import get_or_404, scope_patient_data
 
-from .models import Patient
+from . import targets
+from .dates import local_today
+from .models import Patient, RedFlagReport, ReminderPreference, WalkLog, WalkLogRevision
+
+# Remote monitoring: days with patient-reported data in the last 30 days, and the mark of 16
+# days that remote-monitoring programmes commonly ask for.
+MONITORING_WINDOW_DAYS = 30
+MONITORING_DAYS_TARGET = 16
+PATIENT_REPORTED = (WalkLog.Source.FORM, WalkLog.Source.TIMER)
 
 
 def patients_for_user(user) -> QuerySet[Patient]:
@@ -12,22 +23,239 @@ def patients_for_user(user) -> QuerySet[Patient]:
 
 
 def get_patient_for_user(user, pk) -> Patient:
-    """The patient if `user` may see them, otherwise a 404."""
-    return get_or_404(
-        patients_for_user(user).select_related("primary_therapist", "user", "clinic"), pk=pk
+    """The patient if `user` may see them, otherwise a 404. `has_open_red_flag` comes in the
+    same query, so the red-flag banner on every staff page of the patient costs nothing."""
+    patients = patients_for_user(user).select_related("primary_therapist", "user", "clinic")
+    return get_or_404(patients.annotate(has_open_red_flag=_open_red_flag_exists()), pk=pk)
+
+
+def monitoring_window(today: date) -> date:
+    """The first day of the 30-day remote-monitoring window that ends `today`."""
+    return today - timedelta(days=MONITORING_WINDOW_DAYS - 1)
+
+
+def _monitoring_days_subquery(since: date) -> Subquery:
+    days = (
+        WalkLog.objects.filter(
+            patient=OuterRef("pk"),
+            date__gte=since,
+            source__in=PATIENT_REPORTED,
+            deleted_at__isnull=True,
+        )
+        .order_by()
+        .values("patient")
+        .annotate(days=Count("date", distinct=True))
+        .values("days")
+    )
+    return Coalesce(Subquery(days, output_field=IntegerField()), 0)
+
+
+def _open_red_flag_exists() -> Exists:
+    return Exists(
+        RedFlagReport.objects.filter(patient=OuterRef("pk"), status=RedFlagReport.Status.OPEN)
     )
 
 
-def patients_for_caseload(user, *, everyone: bool = False, query: str = "") -> QuerySet[Patient]:
-    """The therapist's own active patients (or the whole clinic's), for the caseload page."""
+def patients_for_caseload(
+    user, *, everyone: bool = False, query: str = "", today: date | None = None
+) -> QuerySet[Patient]:
+    """The therapist's own active patients (or the whole clinic's), for the caseload page.
+
+    Each row carries `monitoring_days` (days with patient-reported walks in the 30 days to
+    `today`) and `has_open_red_flag`, computed in the same query as the rows.
+    """
     patients = patients_for_user(user).filter(status=Patient.Status.ACTIVE)
     if not everyone:
         patients = patients.filter(primary_therapist=user)
     if query:
         patients = patients.filter(full_name__icontains=query.strip())
-    return patients.select_related("primary_therapist", "user")
+    if today is None:
+        today = local_today(user.clinic.timezone)
+    return patients.select_related("primary_therapist", "user").annotate(
+        monitoring_days=_monitoring_days_subquery(monitoring_window(today)),
+        has_open_red_flag=_open_red_flag_exists(),
+    )
 
 
 def patient_for_account(user) -> Patient | None:
     """The patient record behind a patient's own login."""
     return patients_for_user(user).select_related("primary_therapist").first()
+
+
+def patient_for_account_with_clinic(user) -> Patient | None:
+    return patients_for_user(user).select_related("primary_therapist", "clinic", "user").first()
+
+
+def monitoring_days(patient: Patient, *, today: date) -> int:
+    return (
+        WalkLog.objects.filter(
+            patient=patient,
+            date__gte=monitoring_window(today),
+            date__lte=today,
+            source__in=PATIENT_REPORTED,
+            deleted_at__isnull=True,
+        )
+        .values("date")
+        .distinct()
+        .count()
+    )
+
+
+# --- Walk logs ---------------------------------------------------------------
+
+
+def walklogs_for_user(user, *, include_deleted: bool = False) -> QuerySet[WalkLog]:
+    logs = WalkLog.objects.all()
+    if not include_deleted:
+        logs = logs.filter(deleted_at__isnull=True)
+    return scope_patient_data(logs, user)
+
+
+def get_walklog_for_user(user, pk, *, include_deleted: bool = False) -> WalkLog:
+    """A walk log `user` may see (a patient: only their own), otherwise a 404."""
+    return get_or_404(
+        walklogs_for_user(user, include_deleted=include_deleted).select_related(
+            "patient__clinic", "patient__primary_therapist", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def within_target_q() -> Q:
+    """The database form of targets.within_target (CLINICAL.md §7)."""
+    return Q(
+        pain_peak__lte=F("pain_before") + targets.PAIN_RISE_TARGET,
+        pain_after__isnull=False,
+        pain_after__lte=F("pain_before") + targets.RECOVERY_MARGIN,
+    )
+
+
+def walklogs_for_patient(
+    user,
+    patient: Patient,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    within_target: bool | None = None,
+    support: str = "",
+    include_deleted: bool = False,
+) -> QuerySet[WalkLog]:
+    """A patient's walks, newest first, each with `revision_count` (edits and deletes)."""
+    logs = walklogs_for_user(user, include_deleted=include_deleted).filter(patient=patient)
+    if date_from:
+        logs = logs.filter(date__gte=date_from)
+    if date_to:
+        logs = logs.filter(date__lte=date_to)
+    if within_target is True:
+        logs = logs.filter(within_target_q())
+    elif within_target is False:
+        logs = logs.exclude(within_target_q())
+    if support:
+        logs = logs.filter(support=support)
+    revisions = (
+        WalkLogRevision.objects.filter(log=OuterRef("pk"))
+        .order_by()
+        .values("log")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return logs.select_related("created_by").annotate(
+        revision_count=Coalesce(Subquery(revisions, output_field=IntegerField()), 0)
+    )
+
+
+def last_walklog(patient: Patient) -> WalkLog | None:
+    """The patient's most recent walk (for form defaults and the Today summary)."""
+    return (
+        WalkLog.objects.filter(patient=patient, deleted_at__isnull=True)
+        .order_by("-date", "-created_at", "-id")
+        .first()
+    )
+
+
+PROGRESS_FIELDS = (
+    "date",
+    "minutes",
+    "rests",
+    "bouts",
+    "pain_before",
+    "pain_peak",
+    "pain_after",
+)
+
+
+def progress_rows(user, patient: Patient) -> list[dict]:
+    """Every live walk of the patient as plain data, oldest first: one query."""
+    return list(
+        walklogs_for_user(user)
+        .filter(patient=patient)
+        .order_by("date", "created_at", "id")
+        .values(*PROGRESS_FIELDS)
+    )
+
+
+def revisions_for_log(log: WalkLog) -> list[WalkLogRevision]:
+    return list(log.revisions.select_related("changed_by"))
+
+
+# --- Red flags -----------------------------------------------------------------
+
+
+def red_flags_for_patient(user, patient: Patient) -> QuerySet[RedFlagReport]:
+    """Every red-flag report of the patient, open ones first, then newest first."""
+    return (
+        scope_patient_data(RedFlagReport.objects.all(), user)
+        .filter(patient=patient)
+        .select_related("acknowledged_by", "reported_by")
+        .order_by("-status", "-reported_at", "-id")  # descending: "open" before "acknowledged"
+    )
+
+
+def has_open_red_flag(user, patient: Patient) -> bool:
+    return (
+        scope_patient_data(RedFlagReport.objects.all(), user)
+        .filter(patient=patient, status=RedFlagReport.Status.OPEN)
+        .exists()
+    )
+
+
+def get_red_flag_for_user(user, pk) -> RedFlagReport:
+    return get_or_404(
+        scope_patient_data(RedFlagReport.objects.all(), user).select_related("patient"), pk=pk
+    )
+
+
+def red_flags_awaiting_alert() -> list[int]:
+    """Open reports whose alert email has not gone out (for the sweep task)."""
+    return list(
+        RedFlagReport.objects.filter(
+            status=RedFlagReport.Status.OPEN, alert_sent_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+
+
+# --- Preferences and export ------------------------------------------------------
+
+
+def reminder_preference_for(patient: Patient) -> ReminderPreference:
+    """The patient's preferences, or an unsaved one holding the defaults."""
+    found = ReminderPreference.objects.filter(patient=patient).first()
+    return found or ReminderPreference(patient=patient)
+
+
+def export_for_patient(user, patient: Patient) -> dict:
+    """Everything Stride holds that the patient reported or that describes them."""
+    logs = list(
+        walklogs_for_user(user, include_deleted=True).filter(patient=patient).order_by("date", "id")
+    )
+    reports = list(
+        scope_patient_data(RedFlagReport.objects.all(), user)
+        .filter(patient=patient)
+        .order_by("reported_at", "id")
+    )
+    return {
+        "patient": patient,
+        "preference": reminder_preference_for(patient),
+        "walk_logs": logs,
+        "red_flag_reports": reports,
+    }

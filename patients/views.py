@@ -1,16 +1,74 @@
+"""Patient pages. Staff see their clinic's patients; a patient sees only their own record.
+
+Every page that shows patient data writes an audit event; anything outside the user's scope
+is a 404 (clinic.access).
+"""
+
+import csv
+import io
+import json
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clinic.access import admin_required, staff_required
+from clinic import charts
+from clinic.access import admin_required, patient_required, role_required, staff_required
 from clinic.audit import Action, audit_record
 from clinic.forms import ReassignForm
+from clinic.models import Role
 from clinic.selectors import therapists_for_clinic
 
-from . import services
-from .forms import PatientForm
+from . import progress as progress_rules
+from . import selectors, services, targets
+from .dates import local_today
+from .forms import (
+    AcknowledgeForm,
+    PatientForm,
+    PreferencesForm,
+    RedFlagReportForm,
+    WalkLogCreateForm,
+    WalkLogFilterForm,
+    WalkLogForm,
+    WalkTimerForm,
+)
+from .models import WalkLog
 from .selectors import get_patient_for_user
+
+any_role_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)
+LOGS_PER_PAGE = 50
+
+
+def _audit_view(request, patient, obj=None, **extra):
+    audit_record(
+        action=Action.VIEW, request=request, patient_id=patient.pk, obj=obj or patient, **extra
+    )
+
+
+def _own_patient(request):
+    """The signed-in patient's record; a 404 for an account not linked to one."""
+    patient = selectors.patient_for_account_with_clinic(request.user)
+    if patient is None:
+        raise Http404
+    return patient
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- Patient record (staff) ----------------------------------------------------------
 
 
 @staff_required
@@ -46,8 +104,17 @@ def patient_create(request):
 @staff_required
 def patient_detail(request, pk):
     patient = get_patient_for_user(request.user, pk)
-    audit_record(action=Action.VIEW, request=request, patient_id=patient.pk, obj=patient)
-    return render(request, "patients/patient_detail.html", {"patient": patient})
+    today = local_today(patient.tz_name)
+    context = {
+        "patient": patient,
+        "recent_logs": selectors.walklogs_for_patient(request.user, patient)[:5],
+        "red_flags": selectors.red_flags_for_patient(request.user, patient)[:20],
+        "monitoring_days": selectors.monitoring_days(patient, today=today),
+        "monitoring_target": selectors.MONITORING_DAYS_TARGET,
+        "acknowledge_form": AcknowledgeForm(),
+    }
+    _audit_view(request, patient)
+    return render(request, "patients/patient_detail.html", context)
 
 
 @admin_required
@@ -65,3 +132,490 @@ def patient_reassign(request, pk):
         request, f"{patient.full_name} moved to {form.cleaned_data['therapist'].get_full_name()}."
     )
     return redirect("accounts")
+
+
+# --- Walk logs ------------------------------------------------------------------------
+
+
+def _walklog_form_page(request, patient, *, source, template):
+    last = selectors.last_walklog(patient)
+    form = WalkLogCreateForm(
+        request.POST if request.method == "POST" else None,
+        patient=patient,
+        initial=WalkLogCreateForm.initial_for(patient, last),
+        require_pain_after=source != WalkLog.Source.CLINIC,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                log = services.walklog_create(
+                    patient=patient,
+                    created_by=request.user,
+                    source=source,
+                    request=request,
+                    **form.walklog_fields(),
+                )
+                signs = form.cleaned_data["red_flags"]
+                if signs:
+                    services.redflag_report(
+                        patient=patient,
+                        signs=signs,
+                        reported_by=request.user,
+                        source_log=log,
+                        request=request,
+                    )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _after_save(request, patient, log, red_flag=bool(signs))
+    return render(request, template, {"form": form, "patient": patient, "last": last})
+
+
+def _after_save(request, patient, log, *, red_flag: bool):
+    if red_flag and request.user.role == Role.PATIENT:
+        # CLINICAL.md §6: the urgent-care page comes first, before anything else.
+        return redirect(f"{reverse('patients:urgent')}?saved=walk")
+    if red_flag:
+        messages.warning(request, "Walk saved. A red flag was recorded and the team alerted.")
+        return redirect("patients:detail", pk=patient.pk)
+    messages.success(request, "Your walk is saved." if log.source != "clinic" else "Walk saved.")
+    return redirect("patients:walklog-detail", pk=log.pk)
+
+
+@patient_required
+def walklog_create(request):
+    patient = _own_patient(request)
+    return _walklog_form_page(
+        request, patient, source=WalkLog.Source.FORM, template="patients/walklog_form.html"
+    )
+
+
+@staff_required
+def walklog_enter(request, pk):
+    """Staff copy a paper diary into Stride for a patient without an account."""
+    patient = get_patient_for_user(request.user, pk)
+    if patient.user_id is not None:
+        messages.info(request, f"{patient.full_name} logs their own walks in Stride.")
+        return redirect("patients:walklogs", pk=patient.pk)
+    return _walklog_form_page(
+        request, patient, source=WalkLog.Source.CLINIC, template="patients/walklog_form.html"
+    )
+
+
+@any_role_required
+def walklog_detail(request, pk):
+    staff = request.user.role != Role.PATIENT
+    log = selectors.get_walklog_for_user(request.user, pk, include_deleted=staff)
+    context = {
+        "log": log,
+        "patient": log.patient,
+        "message": targets.target_message(
+            log.pain_before, log.pain_peak, log.pain_after, tingling=log.tingling
+        ),
+        "can_change": services.can_change_walklog(log, request.user),
+        "revisions": selectors.revisions_for_log(log),
+        "unit": log.patient.clinic.distance_unit,
+    }
+    _audit_view(request, log.patient, obj=log)
+    return render(request, "patients/walklog_detail.html", context)
+
+
+def _changeable_log(request, pk):
+    log = selectors.get_walklog_for_user(request.user, pk)
+    if not services.can_change_walklog(log, request.user):
+        messages.info(
+            request,
+            "This walk can no longer be changed: logs can be corrected for 24 hours "
+            "by the person who entered them.",
+        )
+        return log, redirect("patients:walklog-detail", pk=log.pk)
+    return log, None
+
+
+@any_role_required
+def walklog_edit(request, pk):
+    log, locked = _changeable_log(request, pk)
+    if locked:
+        return locked
+    form = WalkLogForm(
+        request.POST if request.method == "POST" else None,
+        patient=log.patient,
+        initial=WalkLogForm.initial_from_log(log),
+        require_pain_after=log.source != WalkLog.Source.CLINIC,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.walklog_update(
+                log=log, by=request.user, request=request, **form.walklog_fields()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect("patients:walklog-detail", pk=log.pk)
+    context = {"form": form, "patient": log.patient, "log": log}
+    return render(request, "patients/walklog_form.html", context)
+
+
+@any_role_required
+def walklog_delete(request, pk):
+    log, locked = _changeable_log(request, pk)
+    if locked:
+        return locked
+    if request.method == "POST":
+        try:
+            services.walklog_delete(log=log, by=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("patients:walklog-detail", pk=log.pk)
+        messages.success(request, "The walk is deleted.")
+        if request.user.role == Role.PATIENT:
+            return redirect("patients:my-walklogs")
+        return redirect("patients:walklogs", pk=log.patient_id)
+    return render(request, "patients/walklog_delete.html", {"log": log, "patient": log.patient})
+
+
+@patient_required
+def my_walklogs(request):
+    patient = _own_patient(request)
+    logs = selectors.walklogs_for_patient(request.user, patient)
+    page = Paginator(logs, LOGS_PER_PAGE).get_page(request.GET.get("page"))
+    _audit_view(request, patient, object_type="patients.walklog")
+    return render(request, "patients/walklog_list.html", {"patient": patient, "page": page})
+
+
+@staff_required
+def walklogs(request, pk):
+    patient = get_patient_for_user(request.user, pk)
+    form = WalkLogFilterForm(request.GET or None)
+    logs = selectors.walklogs_for_patient(request.user, patient, **form.filters())
+    page = Paginator(logs, LOGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    _audit_view(request, patient, object_type="patients.walklog")
+    context = {"patient": patient, "page": page, "form": form, "query_string": query.urlencode()}
+    return render(request, "patients/walklog_list.html", context)
+
+
+# --- Walk timer -------------------------------------------------------------------------
+
+
+@patient_required
+def walk_timer(request):
+    patient = _own_patient(request)
+    last = selectors.last_walklog(patient)
+    initial = {"support": last.support, "terrain": last.terrain} if last else {}
+    form = WalkTimerForm(patient=patient, initial=initial)
+    context = {"patient": patient, "form": form, "pain_values": range(11)}
+    return render(request, "patients/walk_timer.html", context)
+
+
+@patient_required
+@require_POST
+def walk_timer_save(request):
+    """The walk timer's upload (JSON). A replay of the same walk returns the stored log."""
+    patient = _own_patient(request)
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    if not isinstance(payload, dict):
+        return JsonResponse({"errors": ["Send the walk as a JSON object."]}, status=400)
+    form = WalkTimerForm(payload, patient=patient)
+    if not form.is_valid():
+        errors = [str(m) for messages_ in form.errors.values() for m in messages_]
+        return JsonResponse({"errors": errors}, status=400)
+    try:
+        with transaction.atomic():
+            log, created = services.walklog_from_timer(
+                patient=patient,
+                created_by=request.user,
+                client_id=form.cleaned_data["client_id"],
+                request=request,
+                **form.walklog_fields(),
+            )
+            signs = form.cleaned_data["red_flags"]
+            if signs and created:
+                services.redflag_report(
+                    patient=patient,
+                    signs=signs,
+                    reported_by=request.user,
+                    source_log=log,
+                    request=request,
+                )
+    except ValidationError as error:
+        return JsonResponse({"errors": error.messages}, status=400)
+    if signs:
+        url = f"{reverse('patients:urgent')}?saved=walk"
+    else:
+        url = reverse("patients:walklog-detail", args=[log.pk])
+    return JsonResponse(
+        {"id": log.pk, "created": created, "url": url}, status=201 if created else 200
+    )
+
+
+# --- Red flags ------------------------------------------------------------------------------
+
+
+@patient_required
+def redflag_report(request):
+    patient = _own_patient(request)
+    form = RedFlagReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.redflag_report(
+            patient=patient,
+            signs=form.cleaned_data["signs"],
+            reported_by=request.user,
+            request=request,
+        )
+        return redirect("patients:urgent")
+    return render(request, "patients/redflag_report.html", {"form": form, "patient": patient})
+
+
+@patient_required
+def urgent(request):
+    """What to do now (CLINICAL.md §6). Shows no health details, only the clinic's contacts."""
+    patient = _own_patient(request)
+    context = {"clinic": patient.clinic, "saved_walk": request.GET.get("saved") == "walk"}
+    return render(request, "patients/urgent.html", context)
+
+
+@staff_required
+@require_POST
+def redflag_acknowledge(request, pk):
+    report = selectors.get_red_flag_for_user(request.user, pk)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.redflag_acknowledge(
+                report=report, by=request.user, note=form.cleaned_data["note"], request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Red flag acknowledged. It stays in the patient's history.")
+    else:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return redirect(f"{reverse('patients:detail', args=[report.patient_id])}#red-flags")
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+def _progress_page(request, patient, *, you: bool):
+    today = local_today(patient.tz_name)
+    progress = progress_rules.build(selectors.progress_rows(request.user, patient), today=today)
+    _audit_view(request, patient, object_type="patients.progress")
+    context = {
+        "patient": patient,
+        "progress": progress,
+        "sentence": progress_rules.sentence(progress, you=you),
+        "you": you,
+        "today": today,
+        "rise_target": targets.PAIN_RISE_TARGET,
+        "chart_urls": {
+            kind.replace("-", "_"): reverse("patients:chart", args=[patient.pk, kind])
+            for kind in CHARTS
+        },
+    }
+    return render(request, "patients/progress.html", context)
+
+
+@patient_required
+def my_progress(request):
+    return _progress_page(request, _own_patient(request), you=True)
+
+
+@staff_required
+def progress(request, pk):
+    return _progress_page(request, get_patient_for_user(request.user, pk), you=False)
+
+
+def _minutes_chart(progress):
+    weeks = progress.chart_weeks
+    return charts.bar_chart(
+        title="Minutes walked per week",
+        y_title="minutes",
+        labels=[f"Wk {w.number}" for w in weeks],
+        series=[charts.Series("Minutes walked", [float(w.minutes) for w in weeks])],
+    )
+
+
+def _longest_chart(progress):
+    weeks = progress.chart_weeks
+    return charts.line_chart(
+        title="Longest walk without a rest, per week",
+        y_title="minutes",
+        labels=[f"Wk {w.number}" for w in weeks],
+        series=[
+            charts.Series(
+                "Longest walk",
+                [None if w.longest is None else float(w.longest) for w in weeks],
+            )
+        ],
+        y_range=(0, max([float(w.longest or 0) for w in weeks] + [5]) * 1.2),
+    )
+
+
+def _pain_rise_chart(progress):
+    walks = progress.chart_walks
+    return charts.line_chart(
+        title="Pain rise per walk (peak minus before)",
+        y_title="points",
+        labels=[f"{w.on.day} {w.on:%b}" for w in walks],
+        series=[charts.Series("Pain rise", [w.rise for w in walks])],
+        references=[charts.ReferenceLine("+2 target", targets.PAIN_RISE_TARGET)],
+        y_range=(min([0] + [w.rise for w in walks]), 10),
+        x_label_rotation=45,
+    )
+
+
+CHARTS = {"minutes": _minutes_chart, "longest": _longest_chart, "pain-rise": _pain_rise_chart}
+
+
+@any_role_required
+def chart(request, pk, kind):
+    draw = CHARTS.get(kind)
+    if draw is None:
+        raise Http404
+    patient = get_patient_for_user(request.user, pk)
+    today = local_today(patient.tz_name)
+    progress = progress_rules.build(selectors.progress_rows(request.user, patient), today=today)
+    _audit_view(request, patient, object_type="patients.chart", object_id=kind)
+    return charts.svg_response(draw(progress))
+
+
+# --- Preferences and export ------------------------------------------------------------------
+
+
+@patient_required
+def preferences(request):
+    patient = _own_patient(request)
+    preference = selectors.reminder_preference_for(patient)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        patient=patient,
+        initial=PreferencesForm.initial_for(patient, preference),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            preference = services.reminder_preference_update(
+                patient=patient, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            request.session["large_text"] = preference.large_text
+            messages.success(request, "Your settings are saved.")
+            return redirect("patients:preferences")
+    _audit_view(request, patient, obj=preference if preference.pk else None)
+    return render(request, "patients/preferences.html", {"form": form, "patient": patient})
+
+
+EXPORT_LOG_FIELDS = (
+    "id",
+    "date",
+    "start_time",
+    "minutes",
+    "distance_m",
+    "steps",
+    "rests",
+    "pain_before",
+    "pain_peak",
+    "pain_after",
+    "symptom_areas",
+    "tingling",
+    "support",
+    "terrain",
+    "glides_before",
+    "glides_after",
+    "flare_next_day",
+    "note",
+    "source",
+    "bouts",
+    "created_at",
+    "deleted_at",
+)
+
+
+def _export_value(value):
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _export(request, kind: str):
+    patient = _own_patient(request)
+    data = selectors.export_for_patient(request.user, patient)
+    audit_record(
+        action=Action.EXPORT,
+        request=request,
+        patient_id=patient.pk,
+        obj=patient,
+        object_id=f"{patient.pk}.{kind}",
+    )
+    return patient, data
+
+
+@patient_required
+def export_csv(request):
+    """Every walk log as one CSV row (deleted ones too, with their deletion time)."""
+    _patient, data = _export(request, "csv")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_LOG_FIELDS)
+    for log in data["walk_logs"]:
+        writer.writerow([_export_value(getattr(log, name)) for name in EXPORT_LOG_FIELDS])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="stride-my-walks.csv"'
+    return response
+
+
+@patient_required
+def export_json(request):
+    """Everything: the record, preferences, walk logs and red-flag reports."""
+    patient, data = _export(request, "json")
+    preference = data["preference"]
+    document = {
+        "patient": {
+            "full_name": patient.full_name,
+            "date_of_birth": _export_value(patient.date_of_birth),
+            "clinic": patient.clinic.name,
+            "therapist": patient.primary_therapist.get_full_name(),
+            "stenosis_type": patient.stenosis_type,
+            "affected_side": patient.affected_side,
+            "symptom_pattern": patient.symptom_pattern,
+            "referring_physician": patient.referring_physician,
+            "timezone": patient.tz_name,
+        },
+        "reminder_preferences": {
+            "remind_at": _export_value(preference.remind_at),
+            "weekdays": preference.weekday_list,
+            "email_enabled": preference.email_enabled,
+            "large_text": preference.large_text,
+        },
+        "walk_logs": [
+            {name: _json_value(getattr(log, name)) for name in EXPORT_LOG_FIELDS}
+            for log in data["walk_logs"]
+        ],
+        "red_flag_reports": [
+            {
+                "reported_at": _export_value(r.reported_at),
+                "signs": r.signs,
+                "status": r.status,
+                "acknowledged_at": _json_value(r.acknowledged_at),
+            }
+            for r in data["red_flag_reports"]
+        ],
+    }
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="stride-my-data.json"'
+    return response
+
+
+def _json_value(value):
+    if value is None or isinstance(value, bool | int | list | dict):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

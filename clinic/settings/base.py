@@ -173,6 +173,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Every periodic job, in one place (beat runs exactly once in docker-compose.yml).
+CELERY_BEAT_SCHEDULE = {
+    # Red-flag alerts that could not be queued (broker down) or whose task gave up: the
+    # report row, not the queue, is the truth (patients.tasks).
+    "patients-red-flag-alert-sweep": {
+        "task": "patients.tasks.red_flag_alert_sweep",
+        "schedule": 60.0,
+    },
+}
 # Queues: everything on the default queue except PDFs, which get their own workers
 # (prefetch 1, recycled processes: see docker-compose.yml).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="celery")

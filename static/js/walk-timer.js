@@ -1,0 +1,392 @@
+// Guided walk timer. Plain JavaScript, served from the app (the CSP forbids inline scripts).
+//
+// Every time shown is computed from Date.now() timestamps kept in localStorage, so a phone
+// that sleeps or a page that reloads loses nothing. The walk stays in localStorage until the
+// server confirms it; the upload carries a client id, so a retry after going offline is
+// stored once (the server answers a replay with the log it already has).
+(function () {
+  "use strict";
+
+  var root = document.getElementById("walk-timer");
+  if (!root) return;
+
+  var KEY = root.dataset.storageKey;
+  var RISE_TARGET = parseInt(root.dataset.riseTarget || "2", 10);
+  var PHASES = ["ready", "walking", "resting", "finishing", "pending"];
+  var state = load();
+  var sending = false;
+
+  // --- State -------------------------------------------------------------------------
+
+  function fresh() {
+    return { v: 1, phase: "ready", bouts: [], pains: [] };
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(KEY) || "null");
+      if (saved && saved.v === 1 && PHASES.indexOf(saved.phase) >= 0) return saved;
+    } catch (e) {
+      /* unreadable storage: start again */
+    }
+    return fresh();
+  }
+
+  function save() {
+    window.localStorage.setItem(KEY, JSON.stringify(state));
+  }
+
+  function clear() {
+    window.localStorage.removeItem(KEY);
+    state = fresh();
+  }
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return b.toString(16).padStart(2, "0");
+      })
+      .join("");
+  }
+
+  function currentBout() {
+    return state.bouts[state.bouts.length - 1];
+  }
+
+  function walkedMs(now) {
+    return state.bouts.reduce(function (sum, bout) {
+      return sum + ((bout.end || now) - bout.start);
+    }, 0);
+  }
+
+  function peakPain() {
+    return state.pains.reduce(function (peak, p) {
+      return Math.max(peak, p.pain);
+    }, state.painBefore);
+  }
+
+  // --- Display -----------------------------------------------------------------------
+
+  function clock(ms) {
+    var total = Math.max(0, Math.floor(ms / 1000));
+    var hours = Math.floor(total / 3600);
+    var minutes = Math.floor((total % 3600) / 60);
+    var seconds = String(total % 60).padStart(2, "0");
+    if (hours) return hours + ":" + String(minutes).padStart(2, "0") + ":" + seconds;
+    return minutes + ":" + seconds;
+  }
+
+  function minutesText(ms) {
+    var minutes = Math.round(ms / 6000) / 10;
+    if (minutes < 1) return Math.round(ms / 1000) + " seconds";
+    return minutes + (minutes === 1 ? " minute" : " minutes");
+  }
+
+  function setText(name, value) {
+    root.querySelectorAll('[data-text="' + name + '"]').forEach(function (el) {
+      el.textContent = value;
+    });
+  }
+
+  function setClock(name, ms) {
+    var el = root.querySelector('[data-clock="' + name + '"]');
+    if (el) el.textContent = clock(ms);
+  }
+
+  function announce(message) {
+    var status = document.getElementById("timer-status");
+    status.textContent = "";
+    // A fresh text node after a pause makes screen readers speak a repeated message too.
+    window.setTimeout(function () {
+      status.textContent = message;
+    }, 50);
+  }
+
+  function showError(where, message) {
+    var el = root.querySelector('[data-error="' + where + '"]');
+    if (!el) return;
+    el.textContent = message || "";
+    el.hidden = !message;
+  }
+
+  function render() {
+    var now = Date.now();
+    PHASES.forEach(function (phase) {
+      root.querySelector('[data-phase="' + phase + '"]').hidden = phase !== state.phase;
+    });
+    var bout = currentBout();
+    if (state.phase === "walking" && bout) {
+      setClock("walk", now - bout.start);
+      setClock("total", walkedMs(now));
+      var label = root.querySelector("[data-bout-label]");
+      label.textContent = state.bouts.length > 1 ? ", stretch " + state.bouts.length : "";
+      setText("pain-before", String(state.painBefore));
+      setText("peak", String(peakPain()));
+      root.querySelector("[data-break-suggestion]").hidden = !bout.breakSuggested;
+    }
+    if (state.phase === "resting" && bout) setClock("rest", now - bout.end);
+    if (state.phase === "finishing") {
+      setText("total", minutesText(walkedMs(now)));
+      var n = state.bouts.length;
+      setText("stretches", n === 1 ? "in one stretch" : "in " + n + " stretches");
+    }
+    root.querySelector("[data-urgent]").hidden = !state.urgent;
+  }
+
+  function go(phase, message) {
+    state.phase = phase;
+    save();
+    render();
+    var heading = root.querySelector('[data-phase="' + phase + '"] h2');
+    if (heading) heading.focus();
+    if (message) announce(message);
+  }
+
+  // --- Actions -----------------------------------------------------------------------
+
+  function checkedValue(name) {
+    var input = root.querySelector('input[name="' + name + '"]:checked');
+    return input ? input.value : "";
+  }
+
+  function start() {
+    var pain = checkedValue("pain_before");
+    if (pain === "") {
+      showError("ready", "Choose your pain now, from 0 to 10, first.");
+      root.querySelector('input[name="pain_before"]').focus();
+      return;
+    }
+    showError("ready", "");
+    var now = Date.now();
+    state = fresh();
+    state.clientId = newId();
+    state.painBefore = parseInt(pain, 10);
+    state.startedAt = now;
+    state.bouts = [{ start: now, end: null, restEnd: null, breakSuggested: false }];
+    go("walking", "Walk started. The timer is running.");
+  }
+
+  function painNow(value) {
+    var bout = currentBout();
+    if (state.phase !== "walking" || !bout) return;
+    state.pains.push({ t: Date.now(), pain: value, bout: state.bouts.length - 1 });
+    var message = "Pain " + value + " noted.";
+    if (value >= state.painBefore + RISE_TARGET && !bout.breakSuggested) {
+      bout.breakSuggested = true;
+      message += " Your pain is up " + RISE_TARGET + " points: time for a strategic break.";
+    }
+    save();
+    render();
+    announce(message);
+  }
+
+  function takeBreak() {
+    var bout = currentBout();
+    if (state.phase !== "walking" || !bout) return;
+    bout.end = Date.now();
+    go("resting", "Break started. Rest and stretch, then resume.");
+  }
+
+  function resume() {
+    var bout = currentBout();
+    if (state.phase !== "resting" || !bout) return;
+    var now = Date.now();
+    bout.restEnd = now;
+    state.bouts.push({ start: now, end: null, restEnd: null, breakSuggested: false });
+    go("walking", "Walking again: stretch " + state.bouts.length + ".");
+  }
+
+  function finish() {
+    var bout = currentBout();
+    if (!bout) return;
+    var now = Date.now();
+    if (state.phase === "walking") bout.end = now;
+    if (state.phase === "resting") bout.restEnd = now;
+    go("finishing", "Walk finished. Rest, then answer the questions to save it.");
+  }
+
+  function boutsForUpload() {
+    return state.bouts.map(function (bout, index) {
+      var peaks = state.pains
+        .filter(function (p) {
+          return p.bout === index;
+        })
+        .map(function (p) {
+          return p.pain;
+        });
+      return {
+        walked_s: Math.round((bout.end - bout.start) / 1000),
+        rested_s: bout.restEnd ? Math.round((bout.restEnd - bout.end) / 1000) : 0,
+        peak_pain: peaks.length ? Math.max.apply(null, peaks) : null,
+      };
+    });
+  }
+
+  function collect() {
+    var after = checkedValue("pain_after");
+    var signs = Array.prototype.map.call(
+      root.querySelectorAll('input[name="red_flags"]:checked'),
+      function (input) {
+        return input.value;
+      },
+    );
+    var none = root.querySelector('input[name="no_red_flags"]').checked;
+    if (after === "") return { error: "Choose your pain after resting, from 0 to 10." };
+    if (!signs.length && !none) {
+      return {
+        error: "Please answer the safety question: tick any you have had, or “None of these”.",
+      };
+    }
+    if (signs.length && none) {
+      return { error: "You ticked a sign and also “None of these”. Please check your answer." };
+    }
+    return {
+      payload: {
+        client_id: state.clientId,
+        started_at: state.startedAt,
+        pain_before: state.painBefore,
+        pain_after: parseInt(after, 10),
+        bouts: boutsForUpload(),
+        support: checkedValue("support"),
+        terrain: checkedValue("terrain"),
+        glides_before: root.querySelector('[data-field="glides_before"]').checked,
+        glides_after: root.querySelector('[data-field="glides_after"]').checked,
+        red_flags: signs,
+        no_red_flags: none,
+      },
+    };
+  }
+
+  function saveWalk() {
+    var result = collect();
+    if (result.error) {
+      showError("finishing", result.error);
+      announce(result.error);
+      return;
+    }
+    showError("finishing", "");
+    state.payload = result.payload;
+    // CLINICAL.md §6: any red-flag sign shows what to do now, before the walk is sent.
+    state.urgent = result.payload.red_flags.length > 0;
+    state.phase = "pending";
+    save();
+    render();
+    if (state.urgent) {
+      var urgent = root.querySelector("#urgent-heading");
+      if (urgent) urgent.focus();
+    }
+    send();
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function waitForConnection(message) {
+    root.querySelector("[data-pending-message]").textContent = message;
+    render();
+    announce(message);
+  }
+
+  function send() {
+    if (sending || state.phase !== "pending" || !state.payload) return;
+    if (!navigator.onLine) {
+      waitForConnection(
+        "You are offline. Your walk is kept on this phone and will be sent when you are back online.",
+      );
+      return;
+    }
+    sending = true;
+    showError("pending", "");
+    fetch(root.dataset.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual", // a signed-out session answers with a redirect to the login page
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(state.payload),
+    })
+      .then(function (response) {
+        if (response.status === 200 || response.status === 201) {
+          return response.json().then(function (body) {
+            clear();
+            announce("Walk saved.");
+            window.location.assign(body.url);
+          });
+        }
+        if (response.status === 400) {
+          return response.json().then(function (body) {
+            showError("pending", (body.errors || ["The walk could not be saved."]).join(" "));
+            root.querySelector('[data-action="discard"]').hidden = false;
+            waitForConnection("The walk could not be saved as it is.");
+          });
+        }
+        waitForConnection(
+          "Your walk is kept on this phone. Please sign in again, then open the walk timer to send it.",
+        );
+      })
+      .catch(function () {
+        waitForConnection(
+          "No connection. Your walk is kept on this phone and will be sent when you are back online.",
+        );
+      })
+      .finally(function () {
+        sending = false;
+      });
+  }
+
+  function discard() {
+    var button = root.querySelector('[data-action="discard"]');
+    if (!window.confirm(button.dataset.confirmText)) return;
+    clear();
+    showError("pending", "");
+    go("ready", "The walk was deleted from this phone.");
+  }
+
+  // --- Wiring ------------------------------------------------------------------------
+
+  var actions = {
+    start: start,
+    break: takeBreak,
+    resume: resume,
+    finish: finish,
+    save: saveWalk,
+    retry: send,
+    discard: discard,
+  };
+
+  root.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button || !root.contains(button)) return;
+    if (button.dataset.painNow !== undefined) {
+      painNow(parseInt(button.dataset.painNow, 10));
+    } else if (actions[button.dataset.action]) {
+      actions[button.dataset.action]();
+    }
+  });
+
+  window.addEventListener("online", send);
+  document.addEventListener("visibilitychange", render);
+  window.addEventListener("storage", function (event) {
+    // The same walk open in two tabs: follow the other tab's changes.
+    if (event.key === KEY) {
+      state = load();
+      render();
+    }
+  });
+
+  render();
+  window.setInterval(render, 1000);
+  if (state.phase === "pending") {
+    if (state.urgent) root.querySelector("[data-urgent]").hidden = false;
+    send();
+  } else if (state.phase !== "ready") {
+    announce("Your walk is still being timed.");
+  }
+})();
