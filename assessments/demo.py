@@ -70,6 +70,7 @@ def _treadmill(patient, tester, *, on, index, retest=False):
 
 
 def seed(*, clinic, staff, patients):
+    services.bundled_instruments_load()
     nprs = bundled_instrument("nprs")
     psfs = bundled_instrument("psfs")
     sshq = bundled_instrument("sshq")

@@ -3,7 +3,9 @@
 A correction never edits a result: it writes a new version that supersedes the old one.
 """
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -373,6 +375,32 @@ def assessment_settings_update(
 
 
 _INSTRUMENT_TEXT_FIELDS = ("title", "short_title", "instructions", "licence_note", "source")
+BUNDLED_FOLDER = Path(__file__).resolve().parent / "instruments"
+BUNDLED_CODES = ("nprs", "psfs", "sshq")
+
+
+@transaction.atomic
+def bundled_instruments_load() -> list[Instrument]:
+    """Make sure the bundled instruments exist (idempotent). Migration 0002 loads them; this
+    restores them where a database was emptied (tests that flush tables, a reset demo)."""
+    loaded = []
+    for code in BUNDLED_CODES:
+        data = json.loads((BUNDLED_FOLDER / f"{code}.json").read_text(encoding="utf-8"))
+        engine.validate_definition(data)
+        instrument, _ = Instrument.objects.get_or_create(
+            clinic=None,
+            code=data["code"],
+            version=data["version"],
+            defaults={
+                **{name: data.get(name, "") for name in _INSTRUMENT_TEXT_FIELDS},
+                "scoring_rule": data["scoring_rule"],
+                "items": data["items"],
+                "options": data.get("options", []),
+                "bundled": True,
+            },
+        )
+        loaded.append(instrument)
+    return loaded
 
 
 @transaction.atomic

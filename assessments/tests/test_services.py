@@ -383,3 +383,17 @@ def test_a_changed_text_under_a_loaded_version_is_refused(clinic):
     with pytest.raises(ValidationError, match="new version"):
         services.instrument_load(definition=changed, clinic=clinic)
     assert Instrument.objects.get(clinic=clinic).title == "Synthetic disability index"
+
+
+def test_loading_the_bundled_instruments_again_changes_nothing(db):
+    before = list(
+        Instrument.objects.filter(bundled=True).order_by("code").values_list("pk", "code")
+    )
+    services.bundled_instruments_load()
+    after = list(Instrument.objects.filter(bundled=True).order_by("code").values_list("pk", "code"))
+    assert before == after and [code for _, code in after] == ["nprs", "psfs", "sshq"]
+
+
+def test_the_bundled_instruments_come_back_after_the_table_is_emptied(db):
+    Instrument.objects.all().delete()
+    assert {i.code for i in services.bundled_instruments_load()} == {"nprs", "psfs", "sshq"}
