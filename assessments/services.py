@@ -14,6 +14,7 @@ from django.utils import timezone
 from clinic.audit import Action, audit_record
 from clinic.models import STAFF_ROLES, Clinic, Role, User
 from patients.models import Patient
+from patients.services import redflag_report
 
 from . import engine
 from .models import (
@@ -242,7 +243,21 @@ def administration_create(
     )
     if assignment is not None:
         _advance(assignment, today=today)
+    _raise_red_flags(administration, signs=scores.get("red_flags", []), request=request)
     return administration
+
+
+def _raise_red_flags(administration: Administration, *, signs, request) -> None:
+    """CLINICAL.md §6: any red-flag sign opens a report, which alerts the therapist and the
+    clinic admins and stays open until a clinician acknowledges it (patients app)."""
+    if not signs:
+        return
+    redflag_report(
+        patient=administration.patient,
+        signs=signs,
+        reported_by=administration.given_by,
+        request=request,
+    )
 
 
 def _advance(assignment: QuestionnaireAssignment, *, today: date) -> None:
@@ -278,13 +293,17 @@ def administration_correct(
     fields = {"answers": cleaned, "scores": scores}
     if performed_on is not None:
         fields["performed_on"] = performed_on
-    return _correct(
+    corrected = _correct(
         administration,
         corrected_by=corrected_by,
         correction_note=correction_note,
         request=request,
         **fields,
     )
+    before = set((administration.scores or {}).get("red_flags", []))
+    added = [sign for sign in scores.get("red_flags", []) if sign not in before]
+    _raise_red_flags(corrected, signs=added, request=request)
+    return corrected
 
 
 @transaction.atomic

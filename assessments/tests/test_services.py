@@ -397,3 +397,56 @@ def test_loading_the_bundled_instruments_again_changes_nothing(db):
 def test_the_bundled_instruments_come_back_after_the_table_is_emptied(db):
     Instrument.objects.all().delete()
     assert {i.code for i in services.bundled_instruments_load()} == {"nprs", "psfs", "sshq"}
+
+
+def _sshq_answers(**yes):
+    answers = {f"q{n}": False for n in range(1, 11)}
+    answers.update(
+        {f"red_flag_{s}": False for s in ("saddle", "bladder", "bowel", "weakness", "both_legs")}
+    )
+    answers.update(yes)
+    return answers
+
+
+def test_a_red_flag_answer_opens_a_red_flag_report(patient):
+    from patients.models import RedFlagReport
+
+    services.administration_create(
+        patient=patient,
+        instrument=bundled("sshq"),
+        given_by=patient.user,
+        answers=_sshq_answers(red_flag_bladder=True, red_flag_weakness=True),
+    )
+    report = RedFlagReport.objects.get()
+    assert report.patient == patient and report.status == "open"
+    assert report.signs == ["bladder", "weakness"] and report.reported_by == patient.user
+
+
+def test_the_bladder_item_alone_opens_no_report(patient):
+    from patients.models import RedFlagReport
+
+    services.administration_create(
+        patient=patient,
+        instrument=bundled("sshq"),
+        given_by=patient.user,
+        answers=_sshq_answers(q10=True),
+    )
+    assert not RedFlagReport.objects.exists()
+
+
+def test_a_correction_that_adds_a_red_flag_opens_a_report_for_the_new_sign(patient, therapist):
+    from patients.models import RedFlagReport
+
+    first = services.administration_create(
+        patient=patient,
+        instrument=bundled("sshq"),
+        given_by=therapist,
+        answers=_sshq_answers(red_flag_saddle=True),
+    )
+    services.administration_correct(
+        administration=first,
+        corrected_by=therapist,
+        correction_note="Also said both legs",
+        answers=_sshq_answers(red_flag_saddle=True, red_flag_both_legs=True),
+    )
+    assert [r.signs for r in RedFlagReport.objects.order_by("id")] == [["saddle"], ["both_legs"]]

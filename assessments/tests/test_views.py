@@ -579,3 +579,20 @@ def test_settings_reject_an_impossible_speed(world, client_for):
     )
     assert response.status_code == 200
     assert "Enter a number from 0.1 to 20." in response.content.decode()
+
+
+def test_a_red_flag_in_the_patients_own_quiz_alerts_the_clinic(world, client_for):
+    from patients.models import RedFlagReport
+
+    client = client_for(world.patient.user)
+    answers = {f"q{n}": "false" for n in range(1, 11)}
+    answers.update(
+        {f"red_flag_{s}": "false" for s in ("saddle", "bladder", "bowel", "weakness", "both_legs")}
+    )
+    answers["red_flag_saddle"] = "true"
+    response = client.post(reverse("assessments:my-quiz"), answers)
+    html = client.get(response["Location"]).content.decode()
+    urgent = '<h2 id="red-flag-heading" class="h3">Go to an emergency department now'
+    assert urgent in html and html.index(urgent) < html.index("Your stenosis quiz result")
+    report = RedFlagReport.objects.get()
+    assert report.signs == ["saddle"] and report.status == "open"
