@@ -4,6 +4,7 @@ from pathlib import Path
 
 import bootstrap_wrapper
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "clinic",
     "patients",
     "assessments",
+    "programs",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +177,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 # Every periodic job, in one place (beat runs exactly once in docker-compose.yml).
 CELERY_BEAT_SCHEDULE = {
+    # Weekly per plan: each plan's week ends on its own weekday (its start date), so the pass
+    # runs daily and suggests only for plans whose week has just ended; a unique row per
+    # plan week keeps it to one suggestion a week, and a second run changes nothing.
+    "programs-progression-weekly": {
+        "task": "programs.tasks.progression_weekly",
+        "schedule": crontab(minute=30, hour=4),
+    },
     # Red-flag alerts that could not be queued (broker down) or whose task gave up: the
     # report row, not the queue, is the truth (patients.tasks).
     "patients-red-flag-alert-sweep": {

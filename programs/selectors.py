@@ -1,0 +1,408 @@
+"""Reads of programs shared by views and other apps' pages. Patient data goes through
+clinic.access; the library is bundled content plus the user's own clinic's."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from clinic.access import get_or_404, scope_clinic, scope_patient_data
+from clinic.models import Role
+from patients.models import Patient, WalkLog
+
+from . import schedule
+from .models import (
+    Exercise,
+    ExerciseCompletion,
+    Plan,
+    PlanExercise,
+    PlanVersion,
+    ProgramSettings,
+    ProgramTemplate,
+    ProgressionSuggestion,
+    Slot,
+    TemplateExercise,
+)
+from .progression import describe_prescription
+from .services import patient_today
+
+# How many waiting suggestions the caseload lists at once (oldest first: those wait longest).
+CASELOAD_SUGGESTIONS = 20
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def program_settings_for(clinic) -> ProgramSettings:
+    """The clinic's saved settings, or the defaults (unsaved) when it never changed them."""
+    return ProgramSettings.objects.filter(clinic=clinic).first() or ProgramSettings(clinic=clinic)
+
+
+# --- library ----------------------------------------------------------------------------------
+
+
+def _bundled_or_own(queryset: QuerySet, user) -> QuerySet:
+    if not user.is_authenticated or not user.clinic_id:
+        return queryset.none()
+    return queryset.filter(Q(clinic__isnull=True) | Q(clinic_id=user.clinic_id))
+
+
+def exercises_for_user(user, *, active_only: bool = False) -> QuerySet[Exercise]:
+    exercises = _bundled_or_own(Exercise.objects.all(), user)
+    return exercises.filter(is_active=True) if active_only else exercises
+
+
+def get_exercise_for_user(user, pk) -> Exercise:
+    return get_or_404(exercises_for_user(user), pk=pk)
+
+
+def get_editable_exercise_for_user(user, pk) -> Exercise:
+    """Only the clinic's own exercises can be edited; a bundled one is a 404 here."""
+    return get_or_404(scope_clinic(Exercise.objects.all(), user), pk=pk)
+
+
+def templates_for_user(user) -> QuerySet[ProgramTemplate]:
+    return _bundled_or_own(ProgramTemplate.objects.filter(is_active=True), user)
+
+
+def get_template_for_user(user, pk) -> ProgramTemplate:
+    return get_or_404(
+        templates_for_user(user).prefetch_related(
+            "week_set",
+            Prefetch("items", queryset=TemplateExercise.objects.select_related("exercise")),
+        ),
+        pk=pk,
+    )
+
+
+def get_editable_template_for_user(user, pk) -> ProgramTemplate:
+    return get_or_404(
+        scope_clinic(ProgramTemplate.objects.filter(is_active=True), user).prefetch_related(
+            "week_set",
+            Prefetch("items", queryset=TemplateExercise.objects.select_related("exercise")),
+        ),
+        pk=pk,
+    )
+
+
+def default_template_for_user(user) -> ProgramTemplate | None:
+    """The clinic's newest own template, else the bundled 8-week programme."""
+    return templates_for_user(user).order_by("clinic_id", "-created_at").last()
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+def plans_for_user(user) -> QuerySet[Plan]:
+    return scope_patient_data(Plan.objects.all(), user)
+
+
+def get_plan_for_user(user, pk) -> Plan:
+    return get_or_404(
+        plans_for_user(user).select_related("patient__clinic", "patient__primary_therapist"),
+        pk=pk,
+    )
+
+
+def plan_for_patient_account(user) -> Plan | None:
+    """A patient's own plan: the open one, else the one that ended last."""
+    plans = plans_for_user(user).filter(patient__user=user).select_related("patient__clinic")
+    return plans.open().first() or plans.order_by("-ended_at", "-id").first()
+
+
+def open_plan_for_patient(patient: Patient) -> Plan | None:
+    """The patient's active or paused plan. `patient` must come from a scoped selector."""
+    return Plan.objects.open().filter(patient=patient).first()
+
+
+def baseline_for_patient(patient: Patient, *, self_reported_minutes=None, floor_minutes=2):
+    """CLINICAL.md §7 baseline bout from the latest treadmill test and/or the patient's
+    own report. Returns (minutes or None, treadmill seconds or None)."""
+    from assessments.selectors import latest_treadmill_level_onset_s
+
+    onset_s = latest_treadmill_level_onset_s(patient)
+    minutes = schedule.baseline_bout_minutes(
+        treadmill_onset_seconds=onset_s,
+        self_reported_minutes=self_reported_minutes,
+        floor_minutes=floor_minutes,
+    )
+    return minutes, onset_s
+
+
+@dataclass
+class TodayExercise:
+    item: PlanExercise
+    dose_text: str
+    done_today: bool
+    done_this_week: bool = False
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.item.exercise
+
+
+@dataclass
+class TodayPlan:
+    plan: Plan
+    today: date
+    week_number: int
+    week_start: date
+    week_end: date
+    walking_text: str
+    weekly_text: str
+    sessions_logged: int
+    walked_today: bool
+    phase: str = ""
+    note: str = ""
+    groups: dict[str, list[TodayExercise]] = field(default_factory=dict)
+
+    @property
+    def not_started(self) -> bool:
+        return self.week_number == 0
+
+    @property
+    def after_programme(self) -> bool:
+        return self.week_number > self.plan.weeks
+
+    @property
+    def glides(self) -> list[TodayExercise]:
+        return self.groups.get(Slot.WALK, [])
+
+    @property
+    def daily(self) -> list[TodayExercise]:
+        return self.groups.get(Slot.DAILY, [])
+
+    @property
+    def weekly(self) -> list[TodayExercise]:
+        return self.groups.get(Slot.WEEKLY, [])
+
+    @property
+    def options(self) -> list[TodayExercise]:
+        return self.groups.get(Slot.OPTION, [])
+
+
+def dose_text(item) -> str:
+    return schedule.describe_item_dose(item.slot, item.dose)
+
+
+def items_for_week(items, week: int, weeks: int) -> list:
+    # After the last planned week the routine of that week carries on.
+    week = min(max(week, 1), weeks)
+    return [item for item in items if item.week_from <= week <= item.week_to]
+
+
+def today_for_patient(patient: Patient | None) -> TodayPlan | None:
+    """Everything the patient's Today page shows about the plan, in a fixed number of
+    queries. None without a plan. `patient` must come from a scoped selector."""
+    if patient is None:
+        return None
+    plan = (
+        Plan.objects.open()
+        .filter(patient=patient)
+        .prefetch_related(
+            Prefetch(
+                "exercises",
+                queryset=PlanExercise.objects.select_related("exercise").order_by("order", "id"),
+            )
+        )
+        .first()
+    )
+    if plan is None:
+        return None
+    plan.patient = patient
+    today = patient_today(patient)
+    week = schedule.plan_week_number(plan.start_date, today)
+    shown_week = week or 1
+    week_start = schedule.plan_week_start(plan.start_date, shown_week)
+    week_end = schedule.plan_week_end(plan.start_date, shown_week)
+    logged = WalkLog.objects.filter(
+        patient=patient, deleted_at__isnull=True, date__gte=week_start, date__lte=week_end
+    ).aggregate(total=Count("id"), today=Count("id", filter=Q(date=today)))
+    items = items_for_week(plan.exercises.all(), shown_week, plan.weeks)
+    done = defaultdict(set)
+    for exercise_id, day in ExerciseCompletion.objects.filter(
+        patient=patient, date__gte=week_start, date__lte=week_end
+    ).values_list("exercise_id", "date"):
+        done[exercise_id].add(day)
+    groups = defaultdict(list)
+    for item in items:
+        groups[item.slot].append(
+            TodayExercise(
+                item=item,
+                dose_text=dose_text(item),
+                done_today=today in done[item.exercise_id],
+                done_this_week=bool(done[item.exercise_id]),
+            )
+        )
+    note = _week_note(plan, min(shown_week, plan.weeks))
+    return TodayPlan(
+        plan=plan,
+        today=today,
+        week_number=week,
+        week_start=week_start,
+        week_end=week_end,
+        walking_text=describe_prescription(plan),
+        weekly_text=schedule.describe_weekly(plan),
+        sessions_logged=logged["total"],
+        walked_today=bool(logged["today"]),
+        phase=note.get("phase", ""),
+        note=note.get("note", ""),
+        groups=dict(groups),
+    )
+
+
+def _week_note(plan: Plan, number: int) -> dict:
+    return next((n for n in plan.week_notes if n.get("number") == number), {})
+
+
+def today_item_for_patient(user, exercise_pk) -> tuple[Plan, PlanExercise]:
+    """The patient's own active plan and this week's item for `exercise_pk`, else a 404."""
+    plan = get_or_404(
+        plans_for_user(user).filter(status=Plan.Status.ACTIVE).select_related("patient__clinic"),
+        patient__user=user,
+    )
+    week = schedule.plan_week_number(plan.start_date, patient_today(plan.patient))
+    items = items_for_week(
+        plan.exercises.select_related("exercise").filter(exercise_id=exercise_pk),
+        week or 1,
+        plan.weeks,
+    )
+    if not items:
+        raise Http404
+    return plan, items[0]
+
+
+@dataclass
+class PlanWeek:
+    number: int
+    start: date
+    end: date
+    phase: str
+    note: str
+    prescription: object
+    walking_text: str
+    is_current: bool
+    is_past: bool
+    sessions_logged: int
+    exercises: list
+    changes: list[PlanVersion]
+    suggestion: ProgressionSuggestion | None
+
+
+def plan_weeks(plan: Plan, *, today: date | None = None) -> list[PlanWeek]:
+    """The plan week by week: what was (or is) prescribed, what changed and when, and how
+    many walks were logged. A fixed number of queries, whatever the number of weeks."""
+    today = today or patient_today(plan.patient)
+    current = schedule.plan_week_number(plan.start_date, today)
+    last_week = max(plan.weeks, min(current, plan.weeks + 52))
+    versions = versions_with_changes(plan)
+    suggestions = {
+        s.week_number: s
+        for s in plan.suggestions.select_related("decided_by").order_by("week_start")
+    }
+    end = schedule.plan_week_end(plan.start_date, last_week)
+    per_week = defaultdict(int)
+    for day in WalkLog.objects.filter(
+        patient_id=plan.patient_id,
+        deleted_at__isnull=True,
+        date__gte=plan.start_date,
+        date__lte=end,
+    ).values_list("date", flat=True):
+        per_week[schedule.plan_week_number(plan.start_date, day)] += 1
+    items = list(plan.exercises.select_related("exercise").order_by("order", "id"))
+    weeks = []
+    for number in range(1, last_week + 1):
+        start = schedule.plan_week_start(plan.start_date, number)
+        finish = schedule.plan_week_end(plan.start_date, number)
+        in_force = [v for v in versions if v.effective_from <= finish]
+        prescription = in_force[-1] if in_force and number <= current else plan
+        note = _week_note(plan, min(number, plan.weeks))
+        weeks.append(
+            PlanWeek(
+                number=number,
+                start=start,
+                end=finish,
+                phase=note.get("phase", ""),
+                note=note.get("note", ""),
+                prescription=prescription,
+                walking_text=describe_prescription(prescription),
+                is_current=number == current,
+                is_past=number < current,
+                sessions_logged=per_week[number],
+                exercises=items_for_week(items, number, plan.weeks),
+                changes=[v for v in versions if start <= v.effective_from <= finish],
+                suggestion=suggestions.get(number),
+            )
+        )
+    return weeks
+
+
+def versions_with_changes(plan: Plan) -> list[PlanVersion]:
+    """The plan's versions, oldest first, each with `changes`: what it changed in plain words."""
+    versions = list(plan.versions.select_related("created_by").order_by("number"))
+    previous = None
+    for version in versions:
+        version.changes = schedule.describe_change(previous, version)
+        previous = version
+    return versions
+
+
+# --- suggestions ------------------------------------------------------------------------------
+
+
+def suggestions_for_user(user) -> QuerySet[ProgressionSuggestion]:
+    return scope_patient_data(
+        ProgressionSuggestion.objects.all(), user, patient_path="plan__patient"
+    )
+
+
+def get_suggestion_for_user(user, pk) -> ProgressionSuggestion:
+    return get_or_404(suggestions_for_user(user).select_related("plan__patient__clinic"), pk=pk)
+
+
+def waiting_suggestions_for_caseload(user, *, everyone: bool = False) -> list:
+    """Suggestions waiting for a therapist, oldest first, at most CASELOAD_SUGGESTIONS:
+    the therapist's own patients, or the whole clinic's. One query."""
+    waiting = suggestions_for_user(user).filter(
+        status=ProgressionSuggestion.Status.PENDING, plan__status=Plan.Status.ACTIVE
+    )
+    if not everyone and user.role == Role.THERAPIST:
+        waiting = waiting.filter(plan__patient__primary_therapist=user)
+    return list(
+        waiting.select_related("plan__patient").order_by("created_at", "id")[:CASELOAD_SUGGESTIONS]
+    )
+
+
+@dataclass
+class PatientPlanPanel:
+    patient: Patient
+    plan: Plan | None
+    waiting: list[ProgressionSuggestion]
+    recent: list[PlanVersion]
+    past_plans: int
+    today: date
+
+
+def plan_panel_for_patient(patient: Patient) -> PatientPlanPanel:
+    """The plan section of a patient's page for staff. `patient` is already scoped."""
+    plan = open_plan_for_patient(patient)
+    waiting, recent = [], []
+    if plan is not None:
+        plan.patient = patient
+        waiting = list(
+            plan.suggestions.filter(status=ProgressionSuggestion.Status.PENDING).order_by(
+                "-week_start"
+            )
+        )
+        recent = list(plan.versions.select_related("created_by").order_by("-number")[:3])
+    past = Plan.objects.filter(patient=patient, status=Plan.Status.ENDED).count()
+    return PatientPlanPanel(
+        patient=patient,
+        plan=plan,
+        waiting=waiting,
+        recent=recent,
+        past_plans=past,
+        today=patient_today(patient),
+    )
