@@ -30,6 +30,7 @@ urlpatterns = [
     path("clinic/audit/", views.audit_log, name="audit-log"),
     path("clinic/audit/export.csv", views.audit_export, name="audit-export"),
     path("patients/", include("patients.urls")),
+    path("programs/", include("programs.urls")),
     path("assessments/", include("assessments.urls")),
     path("", include("assessments.urls_public")),
     path("accounts/", include("allauth.urls")),

@@ -19,6 +19,7 @@ from patients.selectors import (
     patients_for_caseload,
     patients_for_user,
 )
+from programs.selectors import today_for_patient, waiting_suggestions_for_caseload
 
 from . import selectors, services
 from .access import admin_required, patient_required, role_required, staff_required
@@ -99,7 +100,12 @@ def today(request):
     return render(
         request,
         "clinic/today.html",
-        {"patient": patient, "questionnaires_due": due, "last_walk": last_walk},
+        {
+            "patient": patient,
+            "questionnaires_due": due,
+            "last_walk": last_walk,
+            "plan_today": today_for_patient(patient),
+        },
     )
 
 
@@ -114,6 +120,7 @@ def caseload(request):
         "everyone": everyone,
         "query": query,
         "monitoring_target": MONITORING_DAYS_TARGET,
+        "waiting_suggestions": waiting_suggestions_for_caseload(request.user, everyone=everyone),
     }
     return render(request, "clinic/caseload.html", context)
 

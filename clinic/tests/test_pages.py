@@ -69,8 +69,9 @@ def test_caseload_uses_a_fixed_number_of_queries(
     PatientFactory.create_batch(patients, clinic=world.clinic, primary_therapist=world.therapist)
     client = client_for(world.therapist)
     client.get(reverse("caseload"))  # the first request starts the session clock
-    # session, user, MFA check, clinic (header), count, page of patients with therapist + login
-    with django_assert_num_queries(6):
+    # session, user, MFA check, clinic (header), count, page of patients with therapist + login,
+    # progression suggestions waiting (programs)
+    with django_assert_num_queries(7):
         client.get(reverse("caseload"))
 
 
