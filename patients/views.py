@@ -168,6 +168,8 @@ def _walklog_form_page(request, patient, *, source, template):
             _add_errors(form, error)
         else:
             return _after_save(request, patient, log, red_flag=bool(signs))
+    if last is not None:  # the form shows the habits of the last walk
+        _audit_view(request, patient, obj=last)
     return render(request, template, {"form": form, "patient": patient, "last": last})
 
 
@@ -304,7 +306,10 @@ def walklogs(request, pk):
 def walk_timer(request):
     patient = _own_patient(request)
     last = selectors.last_walklog(patient)
-    initial = {"support": last.support, "terrain": last.terrain} if last else {}
+    initial = {}
+    if last is not None:  # the finish screen offers the support and terrain of the last walk
+        initial = {"support": last.support, "terrain": last.terrain}
+        _audit_view(request, patient, obj=last)
     form = WalkTimerForm(patient=patient, initial=initial)
     context = {"patient": patient, "form": form, "pain_values": range(11)}
     return render(request, "patients/walk_timer.html", context)

@@ -325,3 +325,11 @@ def test_the_patients_log_list_uses_a_fixed_number_of_queries(
     # clinic (header)
     with django_assert_num_queries(7):
         client.get(url)
+
+
+def test_the_forms_that_show_the_last_walk_audit_the_read(patient, patient_client):
+    last = WalkLogFactory(patient=patient)
+    patient_client.get(CREATE)
+    patient_client.get(reverse("patients:walk-timer"))
+    reads = AuditEvent.objects.filter(action="view", object_id=str(last.pk))
+    assert reads.count() == 2
