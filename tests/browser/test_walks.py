@@ -213,3 +213,27 @@ def test_the_therapist_sees_the_banner_and_acknowledges_a_red_flag(page, axe, th
     page.get_by_text("Red flag acknowledged").wait_for()
     assert page.get_by_role("heading", name="Open red flag for Pat Patient").count() == 0
     assert RedFlagReport.objects.get().status == "acknowledged"
+
+
+def test_the_timer_works_with_the_keyboard_and_speaks_its_status(page, patient):
+    sign_in(page, patient.user)
+    page.clock.install(time=datetime.now())
+    page.goto("/patients/me/timer/")
+    page.locator("#id_pain_before_0").focus()  # the first 0-10 button, as Tab would reach it
+    page.keyboard.press("ArrowRight")  # radio group: arrows move and choose
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#id_pain_before_2").is_checked()
+    page.get_by_role("button", name="Start walking").focus()
+    page.keyboard.press("Enter")
+    page.clock.run_for(100)
+    # Focus moves to the new step's heading; the live region says what happened.
+    assert page.evaluate("document.activeElement.id") == "walking-heading"
+    assert page.get_by_role("status").inner_text() == "Walk started. The timer is running."
+    page.clock.fast_forward("01:00")
+    page.locator("[data-pain-now='4']").focus()
+    page.keyboard.press("Enter")
+    page.clock.run_for(100)
+    assert "time for a strategic break" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Take a break now").focus()
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.id") == "resting-heading"
