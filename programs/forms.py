@@ -134,6 +134,10 @@ class BaseExerciseDoseFormSet(forms.BaseFormSet):
             }
         return kwargs
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Take this exercise out"
+
     def doses(self) -> list[ExerciseDose]:
         """Every kept row: deleted rows and untouched empty "add" rows are left out."""
         return [

@@ -151,7 +151,6 @@ class TodayPlan:
     week_start: date
     week_end: date
     walking_text: str
-    weekly_text: str
     sessions_logged: int
     walked_today: bool
     phase: str = ""
@@ -244,7 +243,6 @@ def today_for_patient(patient: Patient | None) -> TodayPlan | None:
         week_start=week_start,
         week_end=week_end,
         walking_text=describe_prescription(plan),
-        weekly_text=schedule.describe_weekly(plan),
         sessions_logged=logged["total"],
         walked_today=bool(logged["today"]),
         phase=note.get("phase", ""),
