@@ -297,8 +297,10 @@ class ExerciseForm(forms.ModelForm):
             "default_hold_seconds",
             "default_minutes",
             "default_times_per_day",
+            "is_active",
         ]
         labels = {
+            "is_active": "In use (untick to retire it: plans that have it keep it)",
             "default_sets": "Sets",
             "default_reps": "Repetitions",
             "default_hold_seconds": "Hold (seconds)",
@@ -314,6 +316,8 @@ class ExerciseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["is_active"]  # a new exercise is in use
         for name in self.Meta.labels:
             if name.startswith("default_"):
                 # The model's "greater than or equal to 0" is not plain words.

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -94,7 +94,10 @@ def program_settings_update(*, clinic: Clinic, by: User, request=None, **fields)
         setattr(settings_row, name, value)
     settings_row.updated_by = by
     settings_row.full_clean()
-    settings_row.rules()  # the engine's own checks, e.g. a step back of 100 %
+    try:
+        settings_row.rules()  # the engine's own checks, e.g. a step back of 100 %
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
     settings_row.save()
     audit_record(action=Action.UPDATE, request=request, actor=by, obj=settings_row)
     return settings_row
@@ -772,8 +775,11 @@ def _suggest_chunk(plans: list[Plan], now: datetime) -> int:
     window_start = datetime.combine(first - timedelta(days=1), time.min, tzinfo=UTC)
     window_end = datetime.combine(last + timedelta(days=2), time.min, tzinfo=UTC)
     reports = defaultdict(list)
+    # Reported during the weeks, or later about a walk of the weeks.
     for report in RedFlagReport.objects.filter(
-        patient_id__in=patient_ids, reported_at__gte=window_start, reported_at__lt=window_end
+        Q(reported_at__gte=window_start, reported_at__lt=window_end)
+        | Q(source_log__date__gte=first, source_log__date__lte=last),
+        patient_id__in=patient_ids,
     ).only("patient_id", "reported_at", "source_log_id"):
         reports[report.patient_id].append(report)
 

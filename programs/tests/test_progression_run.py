@@ -299,3 +299,12 @@ def test_chunks_keep_the_queries_per_chunk_fixed(django_assert_num_queries):
     # savepoint, close older suggestions, release savepoint.
     with django_assert_num_queries(1 + 2 * 5 + 3):
         assert services.progression_run(chunk_size=2) == 3
+
+
+def test_a_red_flag_reported_later_about_a_walk_of_the_week_still_pauses(plan):
+    logs = week_logs(plan, 2, [GOOD] * 5)
+    RedFlagReportFactory(patient=plan.patient, source_log=logs[0], reported_at=timezone.now())
+
+    services.progression_run()
+
+    assert ProgressionSuggestion.objects.get().decision == "pause"

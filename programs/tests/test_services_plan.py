@@ -319,3 +319,14 @@ def test_adjusting_a_plan_that_has_not_started_applies_from_its_start(patient, t
         exercises=template_doses(bundled_template()),
     )
     assert plan.versions.latest("number").effective_from == plan.start_date
+
+
+@pytest.mark.parametrize(
+    "fields", [{"regress_step_pct": 0}, {"regress_step_pct": 100}, {"min_adherence_pct": 0}]
+)
+def test_settings_the_rule_cannot_use_are_refused_not_a_crash(clinic, admin_user, fields):
+    from programs.models import ProgramSettings
+
+    with pytest.raises(ValidationError):
+        services.program_settings_update(clinic=clinic, by=admin_user, **fields)
+    assert not ProgramSettings.objects.exists()

@@ -161,6 +161,7 @@ def test_a_therapist_adds_an_exercise_from_a_bundled_one(therapist, client_for):
         1,
         therapist,
     )
+    assert exercise.is_active
     assert AuditEvent.objects.filter(action="create", object_type="programs.exercise").exists()
 
 
@@ -191,7 +192,10 @@ def test_nonsense_doses_are_refused_with_plain_words(therapist, client_for, fiel
     assert not Exercise.objects.filter(clinic=therapist.clinic).exists()
 
 
-def test_editing_a_clinic_exercise_bumps_its_version(therapist, client_for):
+def test_editing_a_clinic_exercise_bumps_its_version_and_can_retire_it(
+    therapist, patient, client_for
+):
+    bundled_template()
     exercise = services.exercise_create(
         clinic=therapist.clinic,
         created_by=therapist,
@@ -217,7 +221,12 @@ def test_editing_a_clinic_exercise_bumps_its_version(therapist, client_for):
 
     exercise.refresh_from_db()
     assert response.status_code == 302
-    assert (exercise.default_minutes, exercise.version) == (10, 2)
+    assert (exercise.default_minutes, exercise.version, exercise.is_active) == (10, 2, False)
+    # Retired: still in the library, no longer offered for plans.
+    client = client_for(therapist)
+    assert "retired" in client.get(reverse("programs:exercise-list")).content.decode()
+    page = client.get(reverse("programs:plan-assign", args=[patient.pk])).content.decode()
+    assert f'value="{exercise.pk}"' not in page
 
 
 def test_a_therapist_copies_and_edits_a_template(therapist, client_for):
