@@ -76,13 +76,7 @@ def _assign(patient, therapist, template, *, in_days=0, now=None) -> Plan:
         baseline_treadmill_seconds=onset_s,
         baseline_self_reported_minutes=None if baseline else TYPED_BASELINE,
         exercises=[
-            services.ExerciseDose(
-                exercise=item.exercise,
-                slot=item.slot,
-                week_from=item.week_from,
-                week_to=item.week_to,
-                **item.dose,
-            )
+            services.ExerciseDose.from_item(item)
             for item in template.items.select_related("exercise")
         ],
         reason="Agreed with the patient after the treadmill test.",

@@ -38,9 +38,14 @@ class Slot(models.TextChoices):
     OPTION = "option", "Instead of a walk, on days walking is hard"
 
 
-class Dose(models.Model):
-    """Sets, reps, hold, minutes and times a day: the same shape for templates and plans."""
+class ScheduledExercise(models.Model):
+    """An exercise for a range of weeks, at a slot, with a dose: a template's or a plan's."""
 
+    exercise = models.ForeignKey("Exercise", on_delete=models.PROTECT, related_name="+")
+    slot = models.CharField(max_length=8, choices=Slot.choices, default=Slot.DAILY)
+    week_from = models.PositiveSmallIntegerField(default=1)
+    week_to = models.PositiveSmallIntegerField(default=8)
+    order = models.PositiveSmallIntegerField(default=0)
     sets = models.PositiveSmallIntegerField(null=True, blank=True)
     reps = models.PositiveSmallIntegerField(null=True, blank=True)
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -61,7 +66,7 @@ class Dose(models.Model):
         return describe_item_dose(self.slot, self.dose)
 
 
-def _dose_checks(prefix: str) -> list[models.CheckConstraint]:
+def _scheduled_checks(prefix: str) -> list[models.CheckConstraint]:
     def between(field, low, high, nullable=True):
         condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
         if nullable:
@@ -79,6 +84,10 @@ def _dose_checks(prefix: str) -> list[models.CheckConstraint]:
             condition=Q(reps__isnull=False)
             | Q(hold_seconds__isnull=False)
             | Q(minutes__isnull=False),
+        ),
+        models.CheckConstraint(
+            name=f"{prefix}_weeks",
+            condition=Q(week_from__gte=1, week_to__gte=models.F("week_from")),
         ),
     ]
 
@@ -364,25 +373,14 @@ class TemplateWeek(models.Model):
         return f"{self.template} week {self.number}"
 
 
-class TemplateExercise(Dose):
+class TemplateExercise(ScheduledExercise):
     """An exercise in a template, for a range of weeks, with its dose."""
 
     template = models.ForeignKey(ProgramTemplate, on_delete=models.CASCADE, related_name="items")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
-    slot = models.CharField(max_length=8, choices=Slot.choices, default=Slot.DAILY)
-    week_from = models.PositiveSmallIntegerField(default=1)
-    week_to = models.PositiveSmallIntegerField(default=8)
-    order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["template", "order", "id"]
-        constraints = [
-            *_dose_checks("templateexercise"),
-            models.CheckConstraint(
-                name="templateexercise_weeks",
-                condition=Q(week_from__gte=1, week_to__gte=models.F("week_from")),
-            ),
-        ]
+        constraints = _scheduled_checks("templateexercise")
 
     def __str__(self) -> str:
         return f"{self.exercise} in {self.template}"
@@ -462,25 +460,14 @@ class Plan(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
-class PlanExercise(Dose):
+class PlanExercise(ScheduledExercise):
     """An exercise in a plan, for a range of plan weeks, with the patient's dose."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exercises")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
-    slot = models.CharField(max_length=8, choices=Slot.choices, default=Slot.DAILY)
-    week_from = models.PositiveSmallIntegerField(default=1)
-    week_to = models.PositiveSmallIntegerField(default=8)
-    order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["plan", "order", "id"]
-        constraints = [
-            *_dose_checks("planexercise"),
-            models.CheckConstraint(
-                name="planexercise_weeks",
-                condition=Q(week_from__gte=1, week_to__gte=models.F("week_from")),
-            ),
-        ]
+        constraints = _scheduled_checks("planexercise")
 
     def __str__(self) -> str:
         return f"{self.exercise} in {self.plan}"

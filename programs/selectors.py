@@ -134,13 +134,16 @@ def baseline_for_patient(patient: Patient, *, self_reported_minutes=None, floor_
 @dataclass
 class TodayExercise:
     item: PlanExercise
-    dose_text: str
     done_today: bool
     done_this_week: bool = False
 
     @property
     def exercise(self) -> Exercise:
         return self.item.exercise
+
+    @property
+    def dose_text(self) -> str:
+        return self.item.dose_text
 
 
 @dataclass
@@ -180,10 +183,6 @@ class TodayPlan:
     @property
     def options(self) -> list[TodayExercise]:
         return self.groups.get(Slot.OPTION, [])
-
-
-def dose_text(item) -> str:
-    return schedule.describe_item_dose(item.slot, item.dose)
 
 
 def items_for_week(items, week: int, weeks: int) -> list:
@@ -230,7 +229,6 @@ def today_for_patient(patient: Patient | None) -> TodayPlan | None:
         groups[item.slot].append(
             TodayExercise(
                 item=item,
-                dose_text=dose_text(item),
                 done_today=today in done[item.exercise_id],
                 done_this_week=bool(done[item.exercise_id]),
             )

@@ -70,6 +70,28 @@ class ExerciseDose:
             "times_per_day": self.times_per_day,
         }
 
+    @classmethod
+    def from_item(cls, item) -> "ExerciseDose":
+        """From a TemplateExercise or PlanExercise."""
+        return cls(
+            exercise=item.exercise,
+            slot=item.slot,
+            week_from=item.week_from,
+            week_to=item.week_to,
+            **item.dose,
+        )
+
+    def row(self, order: int) -> dict:
+        """Field values for a TemplateExercise or PlanExercise row."""
+        return {
+            "exercise": self.exercise,
+            "slot": self.slot,
+            "week_from": self.week_from,
+            "week_to": self.week_to,
+            "order": order,
+            **self.dose,
+        }
+
 
 def patient_today(patient: Patient, now: datetime | None = None) -> date:
     """The patient's local date: plan weeks and "Done" ticks follow the patient's clock."""
@@ -275,16 +297,7 @@ def template_update(
     )
     template.items.all().delete()
     TemplateExercise.objects.bulk_create(
-        TemplateExercise(
-            template=template,
-            exercise=item.exercise,
-            slot=item.slot,
-            week_from=item.week_from,
-            week_to=item.week_to,
-            order=order,
-            **item.dose,
-        )
-        for order, item in enumerate(items)
+        TemplateExercise(template=template, **item.row(order)) for order, item in enumerate(items)
     )
     audit_record(action=Action.UPDATE, request=request, actor=by, obj=template)
     return template
@@ -360,16 +373,7 @@ def _record_version(
 def _replace_exercises(plan: Plan, items: list[ExerciseDose]) -> None:
     plan.exercises.all().delete()
     PlanExercise.objects.bulk_create(
-        PlanExercise(
-            plan=plan,
-            exercise=item.exercise,
-            slot=item.slot,
-            week_from=item.week_from,
-            week_to=item.week_to,
-            order=order,
-            **item.dose,
-        )
-        for order, item in enumerate(items)
+        PlanExercise(plan=plan, **item.row(order)) for order, item in enumerate(items)
     )
 
 

@@ -508,8 +508,6 @@ def exercise_done(request, exercise_pk):
         messages.error(request, " ".join(error.messages))
         return redirect("today")
     if request.htmx:
-        entry = selectors.TodayExercise(
-            item=item, dose_text=selectors.dose_text(item), done_today=done
-        )
+        entry = selectors.TodayExercise(item=item, done_today=done)
         return render(request, "programs/partials/done_button.html", {"entry": entry})
     return redirect("today")

@@ -17,14 +17,7 @@ def bundled_template() -> ProgramTemplate:
 
 def template_doses(template: ProgramTemplate) -> list[services.ExerciseDose]:
     return [
-        services.ExerciseDose(
-            exercise=item.exercise,
-            slot=item.slot,
-            week_from=item.week_from,
-            week_to=item.week_to,
-            **item.dose,
-        )
-        for item in template.items.select_related("exercise")
+        services.ExerciseDose.from_item(item) for item in template.items.select_related("exercise")
     ]
 
 
