@@ -390,6 +390,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "regress_min_sessions",
             "merge_at_minutes",
             "min_bout_minutes",
+            "missed_log_nudge_days",
         ]
 
     RANGES = {
@@ -404,6 +405,7 @@ class ProgramSettingsForm(forms.ModelForm):
         "regress_min_sessions": (1, MAX_SESSIONS_PER_WEEK),
         "merge_at_minutes": (Decimal("2"), MAX_BOUT_MINUTES),
         "min_bout_minutes": (Decimal("0.5"), Decimal("10")),
+        "missed_log_nudge_days": (1, 30),
     }
 
     def __init__(self, *args, **kwargs):
