@@ -639,11 +639,13 @@ def test_an_admin_lets_holds_apply_by_themselves(admin_user, client_for):
             "regress_min_sessions": "2",
             "merge_at_minutes": "15",
             "min_bout_minutes": "2",
+            "missed_log_nudge_days": "4",
         },
     )
     assert response.status_code == 302
     settings_row = ProgramSettings.objects.get(clinic=admin_user.clinic)
     assert settings_row.auto_apply_hold and settings_row.updated_by == admin_user
+    assert settings_row.missed_log_nudge_days == 4
 
 
 @pytest.mark.parametrize(
@@ -653,6 +655,8 @@ def test_an_admin_lets_holds_apply_by_themselves(admin_user, client_for):
         ("regress_step_pct", "100"),
         ("pain_rise_target", "-1"),
         ("min_bout_minutes", "0"),
+        ("missed_log_nudge_days", "0"),
+        ("missed_log_nudge_days", "31"),
     ],
 )
 def test_settings_refuse_nonsense(admin_user, client_for, field, value):
@@ -668,6 +672,7 @@ def test_settings_refuse_nonsense(admin_user, client_for, field, value):
         "regress_min_sessions": "2",
         "merge_at_minutes": "15",
         "min_bout_minutes": "2",
+        "missed_log_nudge_days": "3",
         field: value,
     }
     response = client_for(admin_user).post(reverse("programs:settings"), data)
