@@ -11,14 +11,24 @@ from django.urls import reverse
 TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
-def send_templated_email(*, template: str, to: list[str], context: dict) -> None:
-    """Render `emails/<template>_{subject,body}.txt` and `_body.html` and send them."""
+def build_templated_email(
+    *, template: str, to: list[str], context: dict, headers: dict | None = None
+) -> EmailMultiAlternatives:
+    """Render `emails/<template>_{subject,body}.txt` and `_body.html` into one message."""
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}_body.txt", context)
     html = render_to_string(f"emails/{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, to, headers=headers
+    )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def send_templated_email(
+    *, template: str, to: list[str], context: dict, headers: dict | None = None
+) -> None:
+    build_templated_email(template=template, to=to, context=context, headers=headers).send()
 
 
 def absolute_url(path: str) -> str:

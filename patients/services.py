@@ -446,3 +446,21 @@ def reminder_preference_update(
         action=Action.UPDATE, request=request, actor=by, patient_id=patient.pk, obj=preference
     )
     return preference
+
+
+@transaction.atomic
+def reminder_unsubscribe(*, patient: Patient, request=None) -> ReminderPreference:
+    """The one-click link in a reminder email: email reminders off, everything else kept."""
+    preference, _ = ReminderPreference.objects.get_or_create(patient=patient)
+    if preference.email_enabled:
+        preference.email_enabled = False
+        preference.save(update_fields=["email_enabled", "updated_at"])
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=None,
+        clinic_id=patient.clinic_id,
+        patient_id=patient.pk,
+        obj=preference,
+    )
+    return preference

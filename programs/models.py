@@ -720,6 +720,7 @@ class EmailDelivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         SKIPPED = "skipped", "No longer needed"
         FAILED = "failed", "Failed"
@@ -737,6 +738,9 @@ class EmailDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker took the row to send it."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("suggestions/<int:pk>/edit/", views.suggestion_edit, name="suggestion-edit"),
     path("suggestions/<int:pk>/reject/", views.suggestion_reject, name="suggestion-reject"),
     path("settings/", views.program_settings, name="settings"),
+    path("email-deliveries/", views.email_deliveries, name="email-deliveries"),
     path("my-plan/", views.my_plan, name="my-plan"),
     path("my-plan/exercises/<int:exercise_pk>/done/", views.exercise_done, name="exercise-done"),
 ]

@@ -511,3 +511,22 @@ def exercise_done(request, exercise_pk):
         entry = selectors.TodayExercise(item=item, done_today=done)
         return render(request, "programs/partials/done_button.html", {"entry": entry})
     return redirect("today")
+
+
+@admin_required
+def email_deliveries(request):
+    """Reminder, nudge and digest emails of the clinic, failed ones first to look at."""
+    from django.core.paginator import Paginator
+
+    from .models import EmailDelivery
+    from .reminders import deliveries_for_admin
+
+    status = request.GET.get("status", "")
+    if status not in EmailDelivery.Status.values:
+        status = ""
+    deliveries = deliveries_for_admin(request.user, status=status)
+    page = Paginator(deliveries, 100).get_page(request.GET.get("page"))
+    # Who receives reminders tells who is in treatment: reading the list is audited.
+    audit_record(action=Action.VIEW, request=request, object_type="programs.emaildelivery")
+    context = {"page": page, "status": status, "statuses": EmailDelivery.Status.choices}
+    return render(request, "programs/email_deliveries.html", context)

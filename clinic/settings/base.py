@@ -190,6 +190,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "patients.tasks.red_flag_alert_sweep",
         "schedule": 60.0,
     },
+    # Daily walk reminders, missed-logging nudges and the therapist digest, each due at a
+    # local time; the delivery row per recipient and local day keeps each to one email.
+    "programs-reminders-dispatch": {
+        "task": "programs.tasks.reminders_dispatch",
+        "schedule": 5 * 60.0,
+    },
 }
 # Queues: everything on the default queue except PDFs, which get their own workers
 # (prefetch 1, recycled processes: see docker-compose.yml).

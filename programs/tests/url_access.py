@@ -142,6 +142,7 @@ URL_ACCESS = {
         expect=only(therapist=302),
     ),
     "programs:settings": Access(expect=only(admin=200)),
+    "programs:email-deliveries": Access(expect=only(admin=200)),
     "programs:my-plan": Access(expect=only(patient=200)),
     "programs:exercise-done": Access(
         method="post",

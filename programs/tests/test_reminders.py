@@ -1,0 +1,282 @@
+"""Reminders, nudges and digests, run eagerly; the real-worker cases are in
+test_reminders_live.py."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+import time_machine
+from celery.exceptions import Retry
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from patients.models import ReminderPreference
+from patients.tests.factories import PatientFactory, RedFlagReportFactory, WalkLogFactory
+from patients.unsubscribe import unsubscribe_token
+from programs import reminders, services
+from programs.models import EmailDelivery, ProgramSettings
+from programs.tasks import EMAIL_MAX_RETRIES, email_delivery_send
+from programs.tests.factories import assign_plan
+from programs.tests.reminder_helpers import patients_on_plans
+
+# A Friday (ISO weekday 5), 12:00 UTC: past 10:00 in London (UTC+0 in November).
+NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def on_plan(patient, therapist):
+    with time_machine.travel(NOON - timedelta(days=1), tick=False):
+        assign_plan(patient, by=therapist)
+    return patient
+
+
+def dispatch(now=NOON):
+    with time_machine.travel(now, tick=False):
+        return reminders.reminders_dispatch(now)
+
+
+def sent_to(email):
+    return [m for m in mail.outbox if m.to == [email]]
+
+
+def test_a_due_patient_gets_one_reminder_with_text_html_and_an_unsubscribe_link(on_plan):
+    dispatch()
+    [message] = mail.outbox
+    assert message.to == [on_plan.user.email]
+    assert message.subject == "Time for today's walk"
+    assert message.alternatives[0][1] == "text/html"
+    assert "/patients/reminders/off/" in message.body
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    # No health details: no pain, no diagnosis, no plan numbers in the email.
+    assert "pain rises about 2 points" in message.body and "stenosis" not in message.body
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.kind, delivery.status, delivery.local_date) == ("daily", "sent", NOON.date())
+
+
+def test_running_the_pass_twice_sends_once(on_plan):
+    dispatch()
+    dispatch(NOON + timedelta(minutes=5))
+    assert len(mail.outbox) == 1
+
+
+def test_no_reminder_before_the_chosen_time(on_plan):
+    ReminderPreference.objects.create(patient=on_plan, remind_at=time(13, 0))
+    dispatch()
+    assert mail.outbox == []
+    dispatch(NOON + timedelta(hours=1))
+    assert len(mail.outbox) == 1
+
+
+def test_a_patient_in_another_timezone_gets_it_at_their_local_time(on_plan):
+    on_plan.timezone = "America/New_York"  # 10:00 there is 15:00 UTC
+    on_plan.save()
+    dispatch()
+    assert mail.outbox == []
+    dispatch(NOON.replace(hour=15))
+    assert len(mail.outbox) == 1
+    assert EmailDelivery.objects.get().local_date == NOON.date()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["unselected_day", "logged_today", "plan_paused", "unsubscribed", "deactivated"],
+)
+def test_no_reminder_when(change, on_plan, therapist):
+    if change == "unselected_day":
+        ReminderPreference.objects.create(patient=on_plan, weekdays="1234")
+    elif change == "logged_today":
+        WalkLogFactory(patient=on_plan, date=NOON.date())
+    elif change == "plan_paused":
+        plan = on_plan.plans.get()
+        services.plan_pause(plan=plan, by=therapist, reason="holiday")
+    elif change == "unsubscribed":
+        ReminderPreference.objects.create(patient=on_plan, email_enabled=False)
+    elif change == "deactivated":
+        on_plan.user.is_active = False
+        on_plan.user.save()
+    dispatch()
+    assert sent_to(on_plan.user.email) == []
+
+
+def test_the_send_task_rechecks_the_patient_before_sending(on_plan):
+    with time_machine.travel(NOON, tick=False), CaptureQueriesContext(connection):
+        ids = reminders._patient_rows(NOON)
+        EmailDelivery.objects.bulk_create(ids)
+    WalkLogFactory(patient=on_plan, date=NOON.date())  # logged between the pass and the send
+    delivery = EmailDelivery.objects.get()
+    with time_machine.travel(NOON, tick=False):
+        assert email_delivery_send.delay(delivery.pk).get() == "skipped: walk already logged"
+    delivery.refresh_from_db()
+    assert (delivery.status, mail.outbox) == ("skipped", [])
+
+
+def test_a_replayed_send_task_sends_nothing_more(on_plan):
+    dispatch()
+    delivery = EmailDelivery.objects.get()
+    assert email_delivery_send.delay(delivery.pk).get() == "not pending"
+    assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Real SMTP to a port nothing listens on: every connection is refused."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+
+
+def _pending_delivery():
+    with time_machine.travel(NOON, tick=False):
+        EmailDelivery.objects.bulk_create(reminders._patient_rows(NOON))
+    return EmailDelivery.objects.get()
+
+
+def test_smtp_failures_are_retried_then_marked_failed(on_plan, smtp_down):
+    delivery = _pending_delivery()
+    with time_machine.travel(NOON, tick=False):
+        with pytest.raises(Retry):  # the first attempt asks for a retry with backoff
+            email_delivery_send.apply(args=[delivery.pk], throw=True)
+        delivery.refresh_from_db()
+        assert delivery.status == "pending"  # the connection failed before any claim
+        last = email_delivery_send.apply(args=[delivery.pk], retries=EMAIL_MAX_RETRIES, throw=True)
+    assert last.get() == "failed"
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "ConnectionRefusedError" in delivery.last_error
+
+
+def test_admins_see_failed_deliveries(on_plan, admin_user, client_for, smtp_down):
+    delivery = _pending_delivery()
+    with time_machine.travel(NOON, tick=False):
+        email_delivery_send.apply(args=[delivery.pk], retries=EMAIL_MAX_RETRIES)
+    page = client_for(admin_user).get(reverse("programs:email-deliveries"), {"status": "failed"})
+    assert page.status_code == 200
+    assert on_plan.user.email in page.content.decode()
+
+
+def test_missed_logging_nudge_after_three_days_then_not_again_for_three(patient, therapist):
+    with time_machine.travel(NOON - timedelta(days=10), tick=False):
+        assign_plan(patient, by=therapist)
+    WalkLogFactory(patient=patient, date=(NOON - timedelta(days=3)).date())
+    dispatch()
+    [message] = sent_to(patient.user.email)
+    assert message.subject == "We have not seen a walk for a few days"
+    assert EmailDelivery.objects.get(patient=patient).kind == "missed"
+    for day in (1, 2):
+        dispatch(NOON + timedelta(days=day))
+    assert [
+        d.kind for d in EmailDelivery.objects.filter(patient=patient).order_by("local_date")
+    ] == ["missed", "daily", "daily"]
+    dispatch(NOON + timedelta(days=3))
+    assert EmailDelivery.objects.filter(patient=patient, kind="missed").count() == 2
+
+
+def test_the_clinic_sets_the_nudge_days(patient, therapist):
+    ProgramSettings.objects.create(clinic=patient.clinic, missed_log_nudge_days=5)
+    with time_machine.travel(NOON - timedelta(days=10), tick=False):
+        assign_plan(patient, by=therapist)
+    WalkLogFactory(patient=patient, date=(NOON - timedelta(days=4)).date())
+    dispatch()
+    assert EmailDelivery.objects.get(patient=patient).kind == "daily"
+
+
+def test_the_unsubscribe_link_turns_reminders_off_without_signing_in(on_plan, client):
+    response = client.get(reverse("patients:reminders-off", args=[unsubscribe_token(on_plan.pk)]))
+    assert response.status_code == 200
+    assert not ReminderPreference.objects.get(patient=on_plan).email_enabled
+    dispatch()
+    assert mail.outbox == []
+
+
+def test_a_tampered_unsubscribe_link_changes_nothing(on_plan, client):
+    token = unsubscribe_token(on_plan.pk)[:-2] + "xx"
+    response = client.get(reverse("patients:reminders-off", args=[token]))
+    assert response.status_code == 404
+    assert not ReminderPreference.objects.filter(patient=on_plan).exists()
+
+
+def test_the_therapist_digest_lists_what_needs_action_once_a_day(on_plan, therapist):
+    RedFlagReportFactory(patient=on_plan, reported_by=on_plan.user)
+    dispatch(NOON.replace(hour=6))  # before 07:00 clinic time: no digest yet
+    assert sent_to(therapist.email) == []
+    dispatch()
+    dispatch(NOON + timedelta(hours=1))
+    [digest] = sent_to(therapist.email)
+    assert digest.subject == "Your Stride digest"
+    assert "1 open red-flag report to acknowledge" in digest.body
+    assert on_plan.full_name not in digest.body  # counts and a link, no names
+
+
+def test_no_digest_for_a_therapist_with_nothing_to_act_on(on_plan, therapist):
+    WalkLogFactory(patient=on_plan, date=NOON.date())
+    dispatch()
+    assert sent_to(therapist.email) == []
+
+
+@pytest.fixture
+def queue_only():
+    """Queue send tasks on an in-memory broker without running them: the pass alone."""
+    from clinic.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url="memory://")
+    app._pool = None
+    yield
+    app.conf.update(saved)
+    app._pool = None
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_pass_uses_a_fixed_number_of_queries(count, clinic, therapist, queue_only):
+    patients_on_plans(clinic, therapist, count)
+    PatientFactory(clinic=clinic, primary_therapist=therapist)  # no plan: never a candidate
+    with time_machine.travel(NOON, tick=False), CaptureQueriesContext(connection) as ctx:
+        queued = reminders.reminders_dispatch(NOON)
+    assert len(queued) == count
+    queries = [q["sql"] for q in ctx.captured_queries]
+    inserts = [q for q in queries if q.startswith("INSERT")]
+    # Patients: candidates + clinic settings. Digest: red flags, suggestions, clinic settings,
+    # patients who stopped logging. Then, in one transaction: stale "sending" rows marked
+    # failed, the insert, the pending ids. PostgreSQL inserts every row in one statement;
+    # SQLite in batches of about 90 (its 999-parameter limit).
+    assert len(queries) - len(inserts) == 10, queries
+    if connection.vendor == "postgresql":
+        assert len(inserts) == 1
+
+
+def test_admins_never_see_another_clinics_deliveries(on_plan, other_therapist, client_for):
+    dispatch()
+    from clinic.models import Role
+    from clinic.tests.factories import StaffFactory
+
+    other_admin = StaffFactory(clinic=other_therapist.clinic, role=Role.ADMIN)
+    page = client_for(other_admin).get(reverse("programs:email-deliveries"))
+    assert page.status_code == 200
+    assert on_plan.user.email not in page.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_deliveries_page_uses_a_fixed_number_of_queries(
+    rows, clinic, therapist, admin_user, client_for, django_assert_num_queries
+):
+    patients_on_plans(clinic, therapist, rows)
+    dispatch()
+    client = client_for(admin_user)
+    client.get(reverse("programs:email-deliveries"))
+    # session, user, MFA check, clinic (header), count, page of deliveries with recipients,
+    # the audit event (and its transaction on PostgreSQL)
+    with django_assert_num_queries(7 if connection.vendor == "sqlite" else 7):
+        client.get(reverse("programs:email-deliveries"))
+
+
+def test_a_row_left_sending_by_a_dead_worker_is_not_sent_again_but_marked_failed(on_plan):
+    delivery = _pending_delivery()
+    EmailDelivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=NOON)
+    assert email_delivery_send.apply(args=[delivery.pk]).get() == "not pending"
+    dispatch(NOON + timedelta(minutes=11))
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert "may not have been delivered" in delivery.last_error
+    assert mail.outbox == []

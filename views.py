@@ -1,0 +1,284 @@
+"""The front door: role homes, the admin's account pages and audit log, health and session."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from assessments.selectors import questionnaires_due
+from patients.selectors import (
+    MONITORING_DAYS_TARGET,
+    last_walklog,
+    patient_for_account,
+    patients_for_caseload,
+    patients_for_user,
+)
+
+from . import selectors, services
+from .access import admin_required, patient_required, role_required, staff_required
+from .audit import Action, audit_record
+from .forms import AuditFilterForm, InvitationAcceptForm, ReassignForm, StaffInvitationForm
+from .models import Role
+
+
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("account_login")
+    destinations = {Role.ADMIN: "accounts", Role.THERAPIST: "caseload", Role.PATIENT: "today"}
+    if user.role in destinations and user.clinic_id:
+        return redirect(destinations[user.role])
+    if user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "clinic/no_clinic.html", status=404)
+
+
+def healthz(request):
+    """Liveness for the load balancer: database and broker state, no patient data."""
+    state = {"database": "ok", "broker": "not configured"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any driver error means "down" here
+        state["database"] = "error"
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        from .celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            state["broker"] = "ok"
+        except Exception:  # broker unreachable or refusing
+            state["broker"] = "error"
+    return JsonResponse(state, status=200 if state["database"] == "ok" else 503)
+
+
+@role_required(Role.ADMIN, Role.THERAPIST, Role.PATIENT)
+@require_POST
+def session_extend(request):
+    """The "Stay signed in" button: any authenticated request already refreshed the session."""
+    return JsonResponse({"signed_in": True, "idle_seconds": request.session_idle_seconds})
+
+
+def invitation_accept(request, token):
+    invitation = services.invitation_pending_by_token(token)
+    if invitation is None:
+        return render(request, "clinic/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(request.POST or None, user=invitation.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["password1"], request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            messages.success(request, "Welcome to Stride. Your password is set.")
+            return redirect("home")
+    return render(
+        request, "clinic/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+@patient_required
+def today(request):
+    patient = patient_for_account(request.user)
+    if patient is not None:
+        audit_record(action=Action.VIEW, request=request, patient_id=patient.pk, obj=patient)
+    due = questionnaires_due(request.user, patient)
+    last_walk = last_walklog(patient) if patient is not None else None
+    return render(
+        request,
+        "clinic/today.html",
+        {"patient": patient, "questionnaires_due": due, "last_walk": last_walk},
+    )
+
+
+@staff_required
+def caseload(request):
+    everyone = request.GET.get("show") == "all" or request.user.role == Role.ADMIN
+    query = request.GET.get("q", "")[:100]
+    patients = patients_for_caseload(request.user, everyone=everyone, query=query)
+    page = Paginator(patients, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "everyone": everyone,
+        "query": query,
+        "monitoring_target": MONITORING_DAYS_TARGET,
+    }
+    return render(request, "clinic/caseload.html", context)
+
+
+@admin_required
+def accounts(request):
+    therapists = selectors.therapists_for_clinic(request.user)
+    context = {
+        "accounts": selectors.accounts_for_admin(request.user),
+        "patients": patients_for_user(request.user).select_related("primary_therapist", "user"),
+        "reassign_form": ReassignForm(clinic_therapists=therapists),
+        "therapists": therapists,
+    }
+    return render(request, "clinic/accounts.html", context)
+
+
+@admin_required
+def staff_invite(request):
+    form = StaffInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                clinic=request.user.clinic,
+                invited_by=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("accounts")
+    return render(request, "clinic/staff_invite.html", {"form": form})
+
+
+def _after_account_action(request):
+    return redirect("accounts" if request.user.role == Role.ADMIN else "caseload")
+
+
+def _run_action(request, service, success: str, **kwargs):
+    try:
+        service(request=request, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return _after_account_action(request)
+
+
+@staff_required
+@require_POST
+def invitation_resend(request, pk):
+    invitation = selectors.get_invitation_for_user(request.user, pk)
+    return _run_action(
+        request,
+        services.invitation_resend,
+        f"Invitation sent again to {invitation.user.email}.",
+        invitation=invitation,
+        by=request.user,
+    )
+
+
+@staff_required
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = selectors.get_invitation_for_user(request.user, pk)
+    return _run_action(
+        request,
+        services.invitation_revoke,
+        f"Invitation for {invitation.user.email} revoked.",
+        invitation=invitation,
+        by=request.user,
+    )
+
+
+@admin_required
+@require_POST
+def account_deactivate(request, pk):
+    user = selectors.get_account_for_admin(request.user, pk)
+    return _run_action(
+        request,
+        services.user_deactivate,
+        f"{user} is deactivated and signed out.",
+        user=user,
+        by=request.user,
+    )
+
+
+@admin_required
+@require_POST
+def account_reactivate(request, pk):
+    user = selectors.get_account_for_admin(request.user, pk)
+    return _run_action(
+        request, services.user_reactivate, f"{user} can sign in again.", user=user, by=request.user
+    )
+
+
+@admin_required
+@require_POST
+def account_mfa_reset(request, pk):
+    user = selectors.get_account_for_admin(request.user, pk)
+    return _run_action(
+        request,
+        services.user_mfa_reset,
+        f"Two-step verification reset for {user}; they set it up again at next sign-in.",
+        user=user,
+        by=request.user,
+    )
+
+
+def _audit_filter(request):
+    form = AuditFilterForm(request.GET or None, clinic_users=selectors.clinic_users(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_events_for_admin(request.user, **filters)
+    return form, events
+
+
+@admin_required
+def audit_log(request):
+    form, events = _audit_filter(request)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "clinic/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@admin_required
+def audit_export(request):
+    form, events = _audit_filter(request)
+    audit_record(action=Action.EXPORT, request=request, object_type="clinic.auditevent")
+    writer = csv.writer(_Echo())
+    header = [
+        "when_utc",
+        "actor",
+        "action",
+        "patient_id",
+        "object_type",
+        "object_id",
+        "ip",
+        "request_id",
+    ]
+
+    def rows():
+        yield writer.writerow(header)
+        for event in events.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    event.at.isoformat(),
+                    event.actor.email if event.actor else "",
+                    event.action,
+                    event.patient_id or "",
+                    event.object_type,
+                    event.object_id,
+                    event.ip or "",
+                    event.request_id,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="stride-audit.csv"'
+    return response
