@@ -213,12 +213,13 @@ def reminders_dispatch(now: datetime | None = None) -> list[int]:
 def _queue(ids: list[int]) -> None:
     from .tasks import email_delivery_send
 
-    for delivery_id in ids:
-        try:
-            email_delivery_send.delay(delivery_id)
-        except Exception:  # broker down: the rows stay pending; the next pass queues them
-            logger.exception("could not queue email delivery %s", delivery_id)
-            return
+    try:
+        # One producer for the whole batch: acquiring one per task dominates a large pass.
+        with email_delivery_send.app.producer_or_acquire() as producer:
+            for delivery_id in ids:
+                email_delivery_send.apply_async((delivery_id,), producer=producer)
+    except Exception:  # broker down: the rows stay pending; the next pass queues them
+        logger.exception("could not queue %s email deliveries", len(ids))
 
 
 def _reason_not_to_send(delivery: EmailDelivery) -> str:
