@@ -66,14 +66,22 @@ STYLE = Style(
 DASHES = {"solid": None, "dashed": "10, 6", "dotted": "3, 5"}
 
 
+# A CSS rule with no selector: what pygal writes for its "#chart-id" rules under no_prefix.
+_RULE_WITHOUT_SELECTOR = re.compile(r"(^|\})\s*\{[^{}]*\}")
+
+
 def strip_scripts_and_comments(root):
     """pygal always writes an inline <script> with its config, and comments with links:
-    neither may reach a page under our Content Security Policy."""
+    neither may reach a page under our Content Security Policy. Its style sheet also holds
+    rules without a selector, which browsers skip but WeasyPrint's SVG renderer does not
+    (the whole sheet is dropped and the chart prints as a black box): they go too."""
     for parent in list(root.iter()):
         for child in list(parent):
             tag = child.tag
             if not isinstance(tag, str) or tag in ("script", f"{SVG_NS}script"):
                 parent.remove(child)
+            elif tag in ("style", f"{SVG_NS}style") and child.text:
+                child.text = _RULE_WITHOUT_SELECTOR.sub(r"\1", child.text)
     return root
 
 

@@ -8,10 +8,12 @@ can never make the renderer read a local file or call a server.
 import logging
 import mimetypes
 import posixpath
+import re
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -45,7 +47,7 @@ class StaticFilesFetcher(URLFetcher):
         if normalised.startswith(("../", "/")) or normalised == "..":
             raise RefusedURL(f"refused {url[:200]}")
         try:
-            path = finders.find(normalised)
+            path = finders.find(normalised) or _collected(normalised)
         except SuspiciousFileOperation:
             path = None
         if not path:
@@ -56,6 +58,44 @@ class StaticFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
 
 
+def _collected(name: str) -> str | None:
+    """A file collected into STATIC_ROOT. In production `{% static %}` names the hashed copy
+    (whitenoise's manifest storage, e.g. css/pdf.1a2b3c.css), which only exists there."""
+    try:
+        if staticfiles_storage.exists(name):
+            return staticfiles_storage.path(name)
+    except NotImplementedError:  # a storage without local files
+        return None
+    return None
+
+
+_BLOCK_TAGS = (
+    "td|th|tr|li|ul|ol|p|div|h[1-6]|section|figure|figcaption|caption|table|tbody|thead|dl|dt|dd"
+)
+# HTML's white space (not Unicode's: a no-break space stays).
+_SPACE = "[ \t\n\r\f]"
+_WHITESPACE = re.compile(f"{_SPACE}+")
+_AROUND_BR = re.compile(rf"{_SPACE}*(<br\s*/?>){_SPACE}*", re.IGNORECASE)
+_BLOCK_EDGE_AFTER = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^>]*>){_SPACE}+", re.IGNORECASE)
+_BLOCK_EDGE_BEFORE = re.compile(rf"{_SPACE}+(</?(?:{_BLOCK_TAGS})\b)", re.IGNORECASE)
+
+
+def tidy_whitespace(html: str) -> str:
+    """White space as the layout would collapse it, done before WeasyPrint sees it.
+
+    WeasyPrint 70 splits a line wrongly when collapsible white space starts or ends it or
+    runs inside it (a template's newline and indentation): a cell whose text just fits
+    breaks after its first word ("2" / "walks of 10 minutes"). One space between words and
+    none at the edges of blocks or around <br> gives the same text, laid out right. So PDF
+    templates must not rely on preformatted white space (use linebreaksbr), and line breaks
+    inside a block are <br>, not an element styled display: block.
+    """
+    html = _WHITESPACE.sub(" ", html)
+    html = _AROUND_BR.sub(r"\1", html)
+    html = _BLOCK_EDGE_AFTER.sub(r"\1", html)
+    return _BLOCK_EDGE_BEFORE.sub(r"\1", html)
+
+
 def html_to_pdf(html: str) -> bytes:
     return HTML(
         string=html, base_url=f"{PDF_ORIGIN}/", url_fetcher=StaticFilesFetcher()
@@ -64,4 +104,4 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a template (autoescaped: patient text stays text) to PDF bytes."""
-    return html_to_pdf(render_to_string(template_name, context))
+    return html_to_pdf(tidy_whitespace(render_to_string(template_name, context)))

@@ -1,8 +1,14 @@
 """clinic.charts: pygal SVG that a strict Content Security Policy accepts."""
 
+import base64
+import re
+import subprocess
+
 import pytest
+import tinycss2
 
 from clinic import charts
+from clinic.pdf import html_to_pdf
 
 
 def _line(**overrides):
@@ -68,3 +74,47 @@ def test_svg_response_carries_its_own_policy_and_is_never_cached():
     assert response["Cache-Control"] == "private, no-store"
     assert "script-src 'none'" in response["Content-Security-Policy"]
     assert "default-src 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("render", [_line, _bar], ids=["line", "bar"])
+def test_every_style_rule_has_a_selector(render):
+    # WeasyPrint drops an SVG's whole style sheet over one rule without a selector (pygal
+    # writes them under no_prefix), and the chart prints as a black box.
+    style = re.search(r"<style[^>]*>(.*?)</style>", render(), re.DOTALL).group(1)
+    rules = tinycss2.parse_stylesheet(style, skip_comments=True, skip_whitespace=True)
+    empty = [
+        r for r in rules if r.type == "qualified-rule" and not tinycss2.serialize(r.prelude).strip()
+    ]
+    assert empty == []
+
+
+@pytest.mark.parametrize("render", [_line, _bar], ids=["line", "bar"])
+def test_a_chart_in_a_pdf_prints_on_white_not_as_a_black_box(render, tmp_path):
+    svg = render()
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    pdf = tmp_path / "chart.pdf"
+    pdf.write_bytes(html_to_pdf(f'<html><body><img style="width:100%" src="{uri}"></body></html>'))
+    # The top of the page, where the chart is, as an 8-bit grey image.
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            "20",
+            "-H",
+            "100",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    header, pixels = _pgm(tmp_path / "p.pgm")
+    assert sum(pixels) / len(pixels) > 200, header  # mostly white, with dark lines and bars
+
+
+def _pgm(path):
+    data = path.read_bytes()
+    magic, width, height, maxval, rest = data.split(maxsplit=4)
+    assert magic == b"P5" and maxval == b"255"
+    return (width, height), rest[: int(width) * int(height)]
