@@ -22,7 +22,7 @@ from clinic.audit import Action, audit_record
 from clinic.models import Clinic, Role, User
 from patients.models import Patient, RedFlagReport, WalkLog
 
-from . import library, rules, schedule
+from . import documents, library, rules, schedule
 from .models import (
     Exercise,
     ExerciseCompletion,
@@ -353,7 +353,7 @@ def _record_version(
     last = plan.versions.order_by("-number").values_list("number", "exercises").first()
     if exercises is None:
         exercises = last[1] if last else _snapshot_exercises(plan)
-    return PlanVersion.objects.create(
+    version = PlanVersion.objects.create(
         plan=plan,
         number=(last[0] if last else 0) + 1,
         kind=kind,
@@ -368,6 +368,10 @@ def _record_version(
         exercises=exercises,
         suggestion=suggestion,
     )
+    # The patient's handout follows the plan: made again (in the background, on commit)
+    # after every change of an open plan.
+    documents.handout_regenerate(plan=plan)
+    return version
 
 
 def _replace_exercises(plan: Plan, items: list[ExerciseDose]) -> None:

@@ -207,7 +207,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="celery")
 PDF_QUEUE = env("CELERY_PDF_QUEUE", default="pdf")
 # Tasks that render PDFs; clinic.celery.route_task sends them to PDF_QUEUE.
-PDF_TASK_NAMES: frozenset[str] = frozenset()
+PDF_TASK_NAMES: frozenset[str] = frozenset({"programs.tasks.document_render"})
 CELERY_TASK_ROUTES = ("clinic.celery.route_task",)
 
 # Content Security Policy: no inline scripts anywhere; all JS is served from our static files.
@@ -234,6 +234,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step of every page at INFO: PDF workers keep its warnings.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Absolute links in emails (tasks have no request to build them from).

@@ -28,6 +28,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Generated PDFs go to a folder of this test process (a live worker is given the same one),
+# never into the repository.
+MEDIA_ROOT = env(
+    "MEDIA_ROOT", default=os.path.join(tempfile.gettempdir(), f"stride-test-media-{os.getpid()}")
+)
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a worker subprocess can open the same test database;

@@ -249,6 +249,6 @@ def test_my_plan_uses_a_fixed_number_of_queries(
     client = client_for(patient.user)
     client.get(reverse("programs:my-plan"))  # the first request starts the session clock
     # session, user, clinic (header), plan with patient and clinic, audit, versions,
-    # suggestions, walks, exercises
-    with django_assert_num_queries(9):
+    # suggestions, walks, exercises, the current handout
+    with django_assert_num_queries(10):
         client.get(reverse("programs:my-plan"))

@@ -447,9 +447,9 @@ def test_plan_detail_uses_a_fixed_number_of_queries(
         )
     client = client_for(therapist)
     client.get(reverse("programs:plan-detail", args=[plan.pk]))
-    # session, user, MFA check, clinic (header), plan, audit, versions (weeks), suggestions,
-    # walks, exercises, versions (history)
-    with django_assert_num_queries(11):
+    # session, user, MFA check, clinic (header), plan, audit, the latest handout, versions
+    # (weeks), suggestions, walks, exercises, versions (history)
+    with django_assert_num_queries(12):
         client.get(reverse("programs:plan-detail", args=[plan.pk]))
 
 
