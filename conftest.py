@@ -24,6 +24,13 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Generated PDFs of a test go to its own folder (a live worker started later in the
+    # test is given the same one).
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def clinic(db):
     return ClinicFactory(name="Home Clinic", phone="+1 555 0100")

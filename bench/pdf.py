@@ -6,7 +6,7 @@ process (so one kind's memory high-water mark does not hide the other's):
     .venv/bin/python bench/pdf.py            # both kinds
     .venv/bin/python bench/pdf.py handout    # one kind
 
-Time is `documents.document_render_now` for a fresh pending document: the context's queries,
+Time is `services.document_render_now` for a fresh pending document: the context's queries,
 the template, WeasyPrint and storing the file (what the PDF worker does per task). Memory:
 tracemalloc's peak of Python allocations during one render (a separate run: tracing slows
 rendering down), and the process's maximum resident set size (getrusage) before and after
@@ -47,7 +47,7 @@ def seed():
     )
     from clinic.models import Clinic, Role, User
     from patients.models import Patient, RedFlagReport, WalkLog
-    from programs import services
+    from programs import services as plan_services
     from programs.models import Plan, ProgramTemplate
 
     clinic, _ = Clinic.objects.get_or_create(
@@ -72,14 +72,14 @@ def seed():
             "referring_physician": "Dr Bench",
         },
     )
-    today = services.patient_today(patient)
+    today = plan_services.patient_today(patient)
     start = today - timedelta(weeks=WEEKS) + timedelta(days=1)
     plan = Plan.objects.open().filter(patient=patient).first()
     if plan is None:
-        services.library_sync()
+        plan_services.library_sync()
         template = ProgramTemplate.objects.get(clinic__isnull=True, slug="walking-flexion-8-weeks")
         items = template.items.select_related("exercise")
-        plan = services.plan_assign(
+        plan = plan_services.plan_assign(
             patient=patient,
             by=therapist,
             template=template,
@@ -88,7 +88,7 @@ def seed():
             bouts_per_session=3,
             bout_minutes=Decimal(6),
             baseline_minutes=Decimal(6),
-            exercises=[services.ExerciseDose.from_item(item) for item in items],
+            exercises=[plan_services.ExerciseDose.from_item(item) for item in items],
         )
         # Twelve weeks in (plan_assign allows at most 14 days back).
         Plan.objects.filter(pk=plan.pk).update(start_date=start)
@@ -179,7 +179,7 @@ def seed():
 
 
 def fresh_document(kind, patient, therapist, plan, start, end):
-    from programs.models import Document
+    from documents.models import Document
 
     if kind == "handout":
         return Document.objects.create(
@@ -202,7 +202,7 @@ def measure(kind: str) -> None:
     setup()
     from django.conf import settings
 
-    from programs import documents
+    from documents import services
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="stride-bench-pdf-")
     patient, therapist, plan, start, today = seed()
@@ -210,7 +210,7 @@ def measure(kind: str) -> None:
     def render_one():
         document = fresh_document(kind, patient, therapist, plan, start, today)
         began = time.perf_counter()
-        outcome = documents.document_render_now(document.pk)
+        outcome = services.document_render_now(document.pk)
         elapsed = (time.perf_counter() - began) * 1000
         assert outcome == "ready", outcome
         return document, elapsed

@@ -75,3 +75,5 @@ def role_required(*roles: str) -> Callable:
 staff_required = role_required(Role.ADMIN, Role.THERAPIST)
 admin_required = role_required(Role.ADMIN)
 patient_required = role_required(Role.PATIENT)
+therapist_required = role_required(Role.THERAPIST)
+any_role_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)

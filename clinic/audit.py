@@ -44,3 +44,10 @@ def audit_record(
         ip=client_ip(request),
         request_id=getattr(request, "request_id", "") if request is not None else "",
     )
+
+
+def audit_view(request, *, patient_id: int | None, obj: models.Model | None = None, **extra):
+    """A page or fragment showed patient data to the signed-in user: one VIEW event."""
+    return audit_record(
+        action=Action.VIEW, request=request, patient_id=patient_id, obj=obj, **extra
+    )

@@ -1,7 +1,23 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 from .models import AuditEvent, Role, User
+
+
+def add_form_errors(form: forms.Form, error: ValidationError | dict[str, str]) -> None:
+    """Show a service's ValidationError (or a {field: message} dict from a pure rule) on the
+    form: each message on its field when the form has one, else at the top of the form."""
+    if isinstance(error, dict):
+        error = ValidationError(error)
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 class InvitationAcceptForm(forms.Form):

@@ -32,6 +32,7 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("programs/", include("programs.urls")),
     path("assessments/", include("assessments.urls")),
+    path("documents/", include("documents.urls")),
     path("", include("assessments.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,6 @@ from django import forms
 from django.utils.text import slugify
 
 from . import rules
-from .documents import report_period_errors
 from .models import (
     MAX_BOUT_MINUTES,
     MAX_BOUTS_PER_SESSION,
@@ -424,35 +423,3 @@ class ProgramSettingsForm(forms.ModelForm):
             if value is not None and not low <= value <= high:
                 self.add_error(name, f"Choose a value from {low} to {high}.")
         return cleaned
-
-
-class ReportPeriodForm(forms.Form):
-    """The days a progress report covers: at most a year, none in the future."""
-
-    period_start = forms.DateField(
-        label="First day",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "invalid": "Enter a date, e.g. 2026-03-02.",
-            "required": "Enter the first day.",
-        },
-    )
-    period_end = forms.DateField(
-        label="Last day",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "invalid": "Enter a date, e.g. 2026-03-02.",
-            "required": "Enter the last day.",
-        },
-    )
-
-    def __init__(self, *args, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start is not None and end is not None:
-            _add_errors(self, report_period_errors(start, end, today=self.today))
-        return data

@@ -22,7 +22,7 @@ from clinic.audit import Action, audit_record
 from clinic.models import Clinic, Role, User
 from patients.models import Patient, RedFlagReport, WalkLog
 
-from . import documents, library, rules, schedule
+from . import library, rules, schedule
 from .models import (
     Exercise,
     ExerciseCompletion,
@@ -37,6 +37,7 @@ from .models import (
     TemplateWeek,
 )
 from .progression import HOLD, PROGRESS, suggest_progression
+from .signals import plan_version_recorded
 
 Decision = ProgressionSuggestion.Decision
 SuggestionStatus = ProgressionSuggestion.Status
@@ -368,9 +369,8 @@ def _record_version(
         exercises=exercises,
         suggestion=suggestion,
     )
-    # The patient's handout follows the plan: made again (in the background, on commit)
-    # after every change of an open plan.
-    documents.handout_regenerate(plan=plan)
+    # Whatever follows the plan (its handout, in documents) hears of every change here.
+    plan_version_recorded.send(sender=PlanVersion, plan=plan, version=version)
     return version
 
 

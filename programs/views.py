@@ -7,24 +7,20 @@ progression thresholds; patients see their own plan and tick exercises done.
 
 import copy
 import logging
-from datetime import timedelta
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget
 
 from clinic.access import admin_required, patient_required, role_required, staff_required
 from clinic.audit import Action, audit_record
 from clinic.models import Role
 from patients.selectors import get_patient_for_user
 
-from . import documents, forms, schedule, selectors, services
-from .models import Document
+from . import forms, schedule, selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -180,13 +176,12 @@ def patient_panel(request, patient_pk):
     panel = selectors.plan_panel_for_patient(patient)
     if panel.plan is not None:
         _audit_view(request, patient, panel.plan)
-    states = [documents.document_state(d) for d in documents.documents_for_patient(patient)]
     page = (
         "programs/partials/patient_panel.html"
         if request.htmx
         else "programs/patient_plan_page.html"
     )
-    return render(request, page, {"panel": panel, "document_states": states})
+    return render(request, page, {"panel": panel, "patient": patient})
 
 
 def _assign_forms(request, patient, template):
@@ -300,13 +295,11 @@ def _assign_fields(form) -> dict:
 def plan_detail(request, pk):
     plan = selectors.get_plan_for_user(request.user, pk)
     _audit_view(request, plan.patient, plan)
-    handout = documents.latest_handout_for_plan(plan)
     context = {
         "plan": plan,
         "weeks": selectors.plan_weeks(plan),
         "history": list(reversed(selectors.versions_with_changes(plan))),
         "reason_form": forms.ReasonForm(),
-        "handout_state": documents.document_state(handout) if handout else None,
     }
     return render(request, "programs/plan_detail.html", context)
 
@@ -472,121 +465,6 @@ def suggestion_edit(request, pk):
     )
 
 
-# --- handouts and progress reports -------------------------------------------------------------
-
-
-def _document_status(request, document):
-    state = documents.document_state(document)
-    return render(request, "programs/partials/document_status.html", {"state": state})
-
-
-@therapist_required
-@require_POST
-def handout_request(request, pk):
-    """Make the plan's handout PDF in the background; htmx gets the polling status."""
-    plan = selectors.get_plan_for_user(request.user, pk)
-    try:
-        document = documents.document_request(
-            patient=plan.patient,
-            kind=Document.Kind.HANDOUT,
-            requested_by=request.user,
-            plan=plan,
-            request=request,
-        )
-    except ValidationError as error:
-        if request.htmx:
-            context = {"message": " ".join(error.messages)}
-            return render(request, "programs/partials/document_refused.html", context)
-        messages.error(request, " ".join(error.messages))
-        return redirect("programs:plan-detail", pk=plan.pk)
-    if request.htmx:
-        return _document_status(request, document)
-    messages.success(request, "The handout is being prepared: reload this page in a moment.")
-    return redirect("programs:plan-detail", pk=plan.pk)
-
-
-def _report_start(patient, today):
-    # The open plan's start when it began within the last year, else the last 12 weeks.
-    plan = selectors.open_plan_for_patient(patient)
-    if plan is not None and today - timedelta(days=365) < plan.start_date <= today:
-        return plan.start_date
-    return today - timedelta(weeks=12) + timedelta(days=1)
-
-
-@therapist_required
-def report_create(request, patient_pk):
-    """The period form of a progress report; a valid POST starts the PDF."""
-    patient = get_patient_for_user(request.user, patient_pk)
-    today = services.patient_today(patient)
-    form = forms.ReportPeriodForm(
-        request.POST or None,
-        today=today,
-        initial={"period_start": _report_start(patient, today), "period_end": today},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = documents.document_request(
-                patient=patient,
-                kind=Document.Kind.REPORT,
-                requested_by=request.user,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            if request.htmx:
-                return _document_status(request, document)
-            messages.success(request, "The progress report is being prepared: see it below.")
-            return redirect("programs:patient-panel", patient_pk=patient.pk)
-    context = {"patient": patient, "form": form}
-    if request.htmx and request.method == "POST":  # errors go to the form, not the status
-        response = render(request, "programs/partials/report_form.html", context)
-        return reswap(retarget(response, "#report-form"), "outerHTML")
-    return render(request, "programs/report_form.html", context)
-
-
-@staff_required
-def document_status(request, pk):
-    """Where a PDF is (polled every 2 s by htmx as a passive request: no audit event, since
-    it shows no patient data)."""
-    return _document_status(request, documents.get_document_for_user(request.user, pk))
-
-
-def _pdf_response(request, document):
-    if document.status != Document.Status.READY or not document.file:
-        raise Http404("This PDF is not ready.")
-    try:
-        handle = document.file.open("rb")
-    except OSError:
-        logger.error("The file of document %s is missing", document.pk)
-        raise Http404("This PDF is missing.") from None
-    documents.document_downloaded(document=document, request=request)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=documents.download_name(document),
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@staff_required
-def document_download(request, pk):
-    return _pdf_response(request, documents.get_document_for_user(request.user, pk))
-
-
-@patient_required
-def my_handout(request):
-    """The patient's current handout: the newest ready one of their open plan."""
-    document = documents.current_handout_for_account(request.user)
-    if document is None:
-        messages.info(request, "Your handout is not ready yet. Please try again later.")
-        return redirect("programs:my-plan")
-    return _pdf_response(request, document)
-
-
 # --- clinic settings --------------------------------------------------------------------------
 
 
@@ -614,12 +492,11 @@ def program_settings(request):
 @patient_required
 def my_plan(request):
     plan = selectors.plan_for_patient_account(request.user)
-    weeks, handout = [], None
+    weeks = []
     if plan is not None:
         _audit_view(request, plan.patient, plan)
         weeks = selectors.plan_weeks(plan)
-        handout = documents.current_handout_for_account(request.user) if plan.is_open else None
-    context = {"plan": plan, "weeks": weeks, "handout": handout}
+    context = {"plan": plan, "weeks": weeks}
     return render(request, "programs/my_plan.html", context)
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "patients",
     "assessments",
     "programs",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -207,7 +208,7 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", default="celery")
 PDF_QUEUE = env("CELERY_PDF_QUEUE", default="pdf")
 # Tasks that render PDFs; clinic.celery.route_task sends them to PDF_QUEUE.
-PDF_TASK_NAMES: frozenset[str] = frozenset({"programs.tasks.document_render"})
+PDF_TASK_NAMES: frozenset[str] = frozenset({"documents.tasks.document_render"})
 CELERY_TASK_ROUTES = ("clinic.celery.route_task",)
 
 # Content Security Policy: no inline scripts anywhere; all JS is served from our static files.

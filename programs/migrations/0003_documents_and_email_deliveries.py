@@ -3,9 +3,14 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import programs.models
+import uuid
 from django.conf import settings
 from django.db import migrations, models
+
+
+def document_path(document, filename):
+    # Copied here when Document moved to documents.models (the migration must not import it).
+    return f"documents/{document.patient.clinic_id}/{uuid.uuid4().hex}.pdf"
 
 
 class Migration(migrations.Migration):
@@ -32,7 +37,7 @@ class Migration(migrations.Migration):
                 ('period_end', models.DateField(blank=True, null=True)),
                 ('status', models.CharField(choices=[('pending', 'Being prepared'), ('ready', 'Ready'), ('failed', 'Failed')], default='pending', max_length=8)),
                 ('failure_reason', models.CharField(blank=True, max_length=300)),
-                ('file', models.FileField(blank=True, upload_to=programs.models.document_path)),
+                ('file', models.FileField(blank=True, upload_to=document_path)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('render_ms', models.PositiveIntegerField(blank=True, null=True)),

@@ -1,15 +1,10 @@
 """Plans and suggestions for tests, made through the services like the pages make them."""
 
-import io
 from datetime import timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
-from django.utils import timezone
-from pypdf import PdfReader
-
 from programs import services
-from programs.models import Document, ProgramTemplate, ProgressionSuggestion
+from programs.models import ProgramTemplate, ProgressionSuggestion
 from programs.selectors import patient_today
 
 
@@ -71,30 +66,3 @@ def suggestion_for(plan, *, week: int = 1, decision="progress", minutes="7", **f
         suggested_bout_minutes=Decimal(minutes),
         **fields,
     )
-
-
-def ready_document(patient, *, kind=Document.Kind.REPORT, plan=None, content=b"%PDF-1.7 test"):
-    """A document as the PDF task leaves it: ready, with a stored file. A report covers the
-    last four weeks; a handout needs `plan`."""
-    today = patient_today(patient)
-    document = Document(
-        patient=patient,
-        kind=kind,
-        plan=plan,
-        plan_version=plan.versions.order_by("-number").first() if plan else None,
-        period_start=today - timedelta(days=27) if kind == Document.Kind.REPORT else None,
-        period_end=today if kind == Document.Kind.REPORT else None,
-        requested_by=patient.primary_therapist,
-        status=Document.Status.READY,
-        finished_at=timezone.now(),
-    )
-    document.file.save("document.pdf", ContentFile(content), save=False)
-    document.save()
-    return document
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF, read back with pypdf, with runs of white space made one space (table
-    cells and long lines wrap anywhere)."""
-    pages = PdfReader(io.BytesIO(data)).pages
-    return " ".join(" ".join(page.extract_text() for page in pages).split())

@@ -59,16 +59,6 @@ def _plan_exercise(w):
     return _plan(w).exercises.first().exercise_id
 
 
-def _document(w, patient_attr="patient"):
-    """A ready progress report with a (tiny) stored file."""
-    from programs.tests.factories import ready_document
-
-    key = f"_document_{patient_attr}"
-    if not hasattr(w, key):
-        setattr(w, key, ready_document(getattr(w, patient_attr)))
-    return getattr(w, key)
-
-
 FOREIGN_PLAN = {"foreign": lambda w: {"pk": _plan(w, "other_clinic_patient").pk}}
 STAFF = only(therapist=200, admin=200)
 
@@ -134,27 +124,6 @@ URL_ACCESS = {
         **FOREIGN_PLAN,
         expect=only(therapist=302),
     ),
-    "programs:handout-request": Access(
-        method="post",
-        own=lambda w: {"pk": _plan(w).pk},
-        **FOREIGN_PLAN,
-        expect=only(therapist=302),
-    ),
-    "programs:report-create": Access(
-        own=lambda w: {"patient_pk": w.patient.pk},
-        foreign=lambda w: {"patient_pk": w.other_clinic_patient.pk},
-        expect=only(therapist=200),
-    ),
-    "programs:document-status": Access(
-        own=lambda w: {"pk": _document(w).pk},
-        foreign=lambda w: {"pk": _document(w, "other_clinic_patient").pk},
-        expect=STAFF,
-    ),
-    "programs:document-download": Access(
-        own=lambda w: {"pk": _document(w).pk},
-        foreign=lambda w: {"pk": _document(w, "other_clinic_patient").pk},
-        expect=STAFF,
-    ),
     "programs:suggestion-approve": Access(
         method="post",
         own=lambda w: {"pk": _suggestion(w).pk},
@@ -175,8 +144,6 @@ URL_ACCESS = {
     "programs:settings": Access(expect=only(admin=200)),
     "programs:email-deliveries": Access(expect=only(admin=200)),
     "programs:my-plan": Access(expect=only(patient=200)),
-    # No ready handout in this world: the patient is sent back to their plan with a message.
-    "programs:my-handout": Access(expect=only(patient=302)),
     "programs:exercise-done": Access(
         method="post",
         own=lambda w: {"exercise_pk": _plan_exercise(w)},

@@ -17,8 +17,10 @@ from django.utils import timezone
 from clinic.celery import route_task
 from clinic.models import AuditEvent, Role
 from clinic.tests.factories import StaffFactory
-from programs import documents, services, tasks
-from programs.models import Document, Plan
+from documents import selectors, services, tasks
+from documents.models import Document
+from programs import services as plan_services
+from programs.models import Plan
 from programs.selectors import patient_today
 from programs.tests.factories import assign_plan, bundled_template, template_doses
 
@@ -42,7 +44,7 @@ def fake_render(monkeypatch):
             return FAKE_PDF
 
     fake = Fake()
-    monkeypatch.setattr(documents, "_render", fake)
+    monkeypatch.setattr(services, "_render", fake)
     return fake
 
 
@@ -53,7 +55,7 @@ def handout_of(plan) -> Document:
 def report_for(patient, therapist, **period) -> Document:
     today = patient_today(patient)
     period = {"period_start": today - timedelta(days=27), "period_end": today, **period}
-    return documents.document_request(
+    return services.document_request(
         patient=patient, kind="report", requested_by=therapist, **period
     )
 
@@ -97,7 +99,7 @@ TODAY = date(2026, 3, 20)
     ],
 )
 def test_the_report_period_rules(start, end, errors):
-    assert documents.report_period_errors(start, end, today=TODAY) == errors
+    assert services.report_period_errors(start, end, today=TODAY) == errors
 
 
 # --- requests ---------------------------------------------------------------------------------
@@ -115,7 +117,7 @@ def test_assigning_a_plan_asks_for_its_handout_on_commit(
     assert handout.requested_by is None  # made by Stride, not asked for
     assert len(callbacks) == 1  # the render task, queued when the plan is saved
     assert AuditEvent.objects.filter(
-        action="create", object_type="programs.document", object_id=str(handout.pk)
+        action="create", object_type="documents.document", object_id=str(handout.pk)
     ).exists()
 
 
@@ -124,7 +126,7 @@ def test_plan_changes_while_the_handout_waits_bring_it_up_to_date_instead_of_pil
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         plan = assign_plan(patient)
-        plan = services.plan_adjust(
+        plan = plan_services.plan_adjust(
             plan=plan,
             by=therapist,
             reason="Longer walks",
@@ -133,7 +135,7 @@ def test_plan_changes_while_the_handout_waits_bring_it_up_to_date_instead_of_pil
             bout_minutes=7,
             exercises=template_doses(bundled_template()),
         )
-        services.plan_pause(plan=plan, by=therapist, reason="Holiday")
+        plan_services.plan_pause(plan=plan, by=therapist, reason="Holiday")
 
     handout = Document.objects.get()
     assert handout.status == "pending"
@@ -144,9 +146,9 @@ def test_plan_changes_while_the_handout_waits_bring_it_up_to_date_instead_of_pil
 def test_a_change_after_the_handout_is_ready_makes_a_new_one(patient, therapist, fake_render):
     plan = assign_plan(patient)
     first = handout_of(plan)
-    documents.document_render_now(first.pk)
+    services.document_render_now(first.pk)
 
-    services.plan_pause(plan=plan, by=therapist, reason="Holiday")
+    plan_services.plan_pause(plan=plan, by=therapist, reason="Holiday")
 
     second = handout_of(plan)
     assert second != first and second.status == "pending"
@@ -157,13 +159,13 @@ def test_a_change_after_the_handout_is_ready_makes_a_new_one(patient, therapist,
 
 def test_ending_a_plan_asks_for_no_handout(patient, therapist, fake_render):
     plan = assign_plan(patient)
-    documents.document_render_now(handout_of(plan).pk)
+    services.document_render_now(handout_of(plan).pk)
 
-    services.plan_end(plan=plan, by=therapist, reason="Discharged")
+    plan_services.plan_end(plan=plan, by=therapist, reason="Discharged")
 
     assert Document.objects.filter(plan=plan).count() == 1
     with pytest.raises(ValidationError, match="This plan has ended"):
-        documents.document_request(
+        services.document_request(
             patient=patient, kind="handout", requested_by=therapist, plan=plan
         )
 
@@ -175,14 +177,14 @@ def test_a_therapist_request_reuses_the_waiting_handout_and_says_who_asked(
     waiting = handout_of(plan)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        document = documents.document_request(
+        document = services.document_request(
             patient=patient, kind="handout", requested_by=therapist, plan=plan
         )
 
     assert document == waiting
     assert Document.objects.get().requested_by == therapist
     assert callbacks == []  # its task is already queued
-    asked = AuditEvent.objects.filter(action="create", object_type="programs.document")
+    asked = AuditEvent.objects.filter(action="create", object_type="documents.document")
     assert [e.actor for e in asked.order_by("id")] == [
         None,
         therapist,
@@ -194,11 +196,11 @@ def test_a_handout_waiting_too_long_is_queued_again_when_asked(
 ):
     plan = assign_plan(patient)
     Document.objects.update(
-        created_at=timezone.now() - documents.STALE_AFTER - timedelta(minutes=1)
+        created_at=timezone.now() - selectors.STALE_AFTER - timedelta(minutes=1)
     )
 
     with django_capture_on_commit_callbacks() as callbacks:
-        documents.document_request(
+        services.document_request(
             patient=patient, kind="handout", requested_by=therapist, plan=plan
         )
 
@@ -210,9 +212,9 @@ def test_a_handout_after_a_failed_one_is_a_new_document(patient, therapist, fake
     plan = assign_plan(patient)
     failed = handout_of(plan)
     fake_render.side_effect = lambda *args: (_ for _ in ()).throw(ValueError("broken"))
-    documents.document_render_now(failed.pk)
+    services.document_render_now(failed.pk)
 
-    again = documents.document_request(
+    again = services.document_request(
         patient=patient, kind="handout", requested_by=therapist, plan=plan
     )
 
@@ -222,7 +224,7 @@ def test_a_handout_after_a_failed_one_is_a_new_document(patient, therapist, fake
 def test_a_handout_needs_a_plan_of_the_same_patient(patient, other_patient, therapist):
     plan = assign_plan(other_patient)
     with pytest.raises(ValidationError, match="Choose a plan of this patient"):
-        documents.document_request(
+        services.document_request(
             patient=patient, kind="handout", requested_by=therapist, plan=plan
         )
 
@@ -247,7 +249,7 @@ def test_a_report_request_is_pending_audited_and_queued(
     assert (report.kind, report.status, report.requested_by) == ("report", "pending", therapist)
     assert (report.period_start, report.period_end) == (today - timedelta(weeks=12), today)
     assert len(callbacks) == 1
-    event = AuditEvent.objects.get(action="create", object_type="programs.document")
+    event = AuditEvent.objects.get(action="create", object_type="documents.document")
     assert (event.actor, event.patient_id, event.clinic_id) == (
         therapist,
         patient.pk,
@@ -278,7 +280,7 @@ def test_the_render_task_is_late_acked_time_limited_and_on_the_pdf_queue():
     assert (task.soft_time_limit, task.time_limit) == (100, 120)
     assert OperationalError in task.autoretry_for
     assert Exception not in task.autoretry_for
-    assert "programs.tasks.document_render" in settings.PDF_TASK_NAMES
+    assert "documents.tasks.document_render" in settings.PDF_TASK_NAMES
     assert route_task(task.name, (1,), {}, {}) == {"queue": settings.PDF_QUEUE}
 
 
@@ -299,7 +301,7 @@ def test_running_the_task_again_on_a_ready_document_changes_nothing(
     patient, therapist, fake_render
 ):
     report = report_for(patient, therapist)
-    documents.document_render_now(report.pk)
+    services.document_render_now(report.pk)
     report.refresh_from_db()
     before = (report.file.name, report.finished_at, report.render_ms, report.status)
 
@@ -319,14 +321,14 @@ def test_a_render_error_marks_the_document_failed_with_a_plain_reason(
         raise KeyError("Traceback: secret internals")
 
     fake_render.side_effect = explode
-    assert documents.document_render_now(report.pk) == "failed"
+    assert services.document_render_now(report.pk) == "failed"
 
     report.refresh_from_db()
     assert report.status == "failed"
-    assert report.failure_reason == documents.FAILED_REASON
+    assert report.failure_reason == services.FAILED_REASON
     assert "secret" not in report.failure_reason and "Traceback" not in report.failure_reason
     assert not report.file
-    logged = [r for r in caplog.records if r.name == "programs.documents"]
+    logged = [r for r in caplog.records if r.name == "documents.services"]
     assert logged and logged[0].exc_info  # the details go to the log
 
 
@@ -337,16 +339,16 @@ def test_a_render_over_the_soft_time_limit_says_it_took_too_long(patient, therap
         raise SoftTimeLimitExceeded()
 
     fake_render.side_effect = too_slow
-    documents.document_render_now(report.pk)
+    services.document_render_now(report.pk)
 
     report.refresh_from_db()
-    assert (report.status, report.failure_reason) == ("failed", documents.TOO_SLOW_REASON)
+    assert (report.status, report.failure_reason) == ("failed", services.TOO_SLOW_REASON)
 
 
 def test_running_the_task_on_a_failed_document_tries_again(patient, therapist, fake_render):
     report = report_for(patient, therapist)
     fake_render.side_effect = lambda *args: (_ for _ in ()).throw(ValueError("broken"))
-    documents.document_render_now(report.pk)
+    services.document_render_now(report.pk)
     fake_render.side_effect = None
 
     assert tasks.document_render.delay(report.pk).get() == "ready"
@@ -365,14 +367,14 @@ def test_a_lost_database_connection_leaves_the_document_pending_for_the_retry(
 
     fake_render.side_effect = connection_lost
     with pytest.raises(OperationalError):
-        documents.document_render_now(report.pk)
+        services.document_render_now(report.pk)
 
     report.refresh_from_db()
     assert (report.status, report.failure_reason) == ("pending", "")
 
 
 def test_a_missing_document_is_nothing_to_do(fake_render):
-    assert documents.document_render_now(999_999) == "missing"
+    assert services.document_render_now(999_999) == "missing"
     assert fake_render.calls == 0
 
 
@@ -383,12 +385,12 @@ def test_a_plan_change_during_the_render_queues_the_new_version(
     handout = handout_of(plan)
 
     def change_the_plan(*args):
-        services.plan_pause(plan=plan, by=therapist, reason="Holiday")
+        plan_services.plan_pause(plan=plan, by=therapist, reason="Holiday")
         return FAKE_PDF
 
     fake_render.side_effect = change_the_plan
     with django_capture_on_commit_callbacks() as callbacks:
-        outcome = documents.document_render_now(handout.pk)
+        outcome = services.document_render_now(handout.pk)
 
     assert outcome == "requeued"
     handout.refresh_from_db()
@@ -402,11 +404,11 @@ def test_two_runs_at_once_store_one_file(patient, therapist, fake_render, settin
 
     def the_other_run_finishes_first(*args):
         fake_render.side_effect = None
-        assert documents.document_render_now(report.pk) == "ready"
+        assert services.document_render_now(report.pk) == "ready"
         return b"%PDF-1.7 the slower run"
 
     fake_render.side_effect = the_other_run_finishes_first
-    assert documents.document_render_now(report.pk) == "ready"
+    assert services.document_render_now(report.pk) == "ready"
 
     report.refresh_from_db()
     assert report.file.read() == FAKE_PDF
@@ -420,10 +422,10 @@ def test_a_report_of_a_patient_without_login_is_fine(paper_patient, therapist):
 
 def test_the_staff_download_name_is_neutral(patient, therapist, fake_render):
     report = report_for(patient, therapist)
-    documents.document_render_now(report.pk)
+    services.document_render_now(report.pk)
     report.refresh_from_db()
 
-    name = documents.download_name(report)
+    name = selectors.download_name(report)
 
     assert name.startswith(f"stride-progress-report-{report.pk}-") and name.endswith(".pdf")
     assert "pat" not in name.lower()
@@ -434,7 +436,7 @@ def test_a_patient_sees_only_their_own_handouts(patient, other_patient, therapis
     assign_plan(other_patient)
     report_for(patient, therapist)
 
-    visible = documents.documents_for_user(patient.user)
+    visible = selectors.documents_for_user(patient.user)
 
     assert list(visible) == [handout_of(mine)]
 

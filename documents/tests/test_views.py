@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from clinic.middleware import SESSION_LAST_SEEN
 from clinic.models import AuditEvent
-from programs import documents
-from programs.models import Document
+from documents import selectors, services
+from documents.models import Document
+from documents.tests.factories import ready_document
 from programs.selectors import patient_today
-from programs.tests.factories import assign_plan, ready_document
+from programs.tests.factories import assign_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_the_plan_page_has_the_handout_button_and_the_status_of_the_latest_hando
         client_for(therapist).get(reverse("programs:plan-detail", args=[plan.pk])).content.decode()
     )
 
-    assert f'hx-post="{reverse("programs:handout-request", args=[plan.pk])}"' in html
+    assert f'hx-post="{reverse("documents:handout-request", args=[plan.pk])}"' in html
     assert ">Handout</button>" in html
     assert 'id="handout-status" aria-live="polite"' in html
     assert "The handout is being prepared." in html  # the one made when the plan was assigned
@@ -69,13 +70,13 @@ def test_clicking_handout_answers_htmx_with_a_passive_poll(patient, therapist, c
     mark_ready(handout_of(plan))
 
     response = client_for(therapist).post(
-        reverse("programs:handout-request", args=[plan.pk]), **HTMX
+        reverse("documents:handout-request", args=[plan.pk]), **HTMX
     )
 
     new = handout_of(plan)
     assert new.status == "pending" and new.requested_by == therapist
     html = response.content.decode()
-    assert f'hx-get="{reverse("programs:document-status", args=[new.pk])}"' in html
+    assert f'hx-get="{reverse("documents:status", args=[new.pk])}"' in html
     assert 'hx-trigger="every 2s"' in html
     assert 'hx-headers=\'{"X-Stride-Passive": "1"}\'' in html
     assert "The handout is being prepared." in html
@@ -84,20 +85,20 @@ def test_clicking_handout_answers_htmx_with_a_passive_poll(patient, therapist, c
 def test_clicking_handout_without_htmx_goes_back_to_the_plan(patient, therapist, client_for):
     plan = assign_plan(patient)
 
-    response = client_for(therapist).post(reverse("programs:handout-request", args=[plan.pk]))
+    response = client_for(therapist).post(reverse("documents:handout-request", args=[plan.pk]))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("programs:plan-detail", args=[plan.pk])
 
 
 def test_handout_for_an_ended_plan_is_refused_in_plain_words(patient, therapist, client_for):
-    from programs import services
+    from programs import services as plan_services
 
     plan = assign_plan(patient)
-    services.plan_end(plan=plan, by=therapist, reason="Discharged")
+    plan_services.plan_end(plan=plan, by=therapist, reason="Discharged")
 
     response = client_for(therapist).post(
-        reverse("programs:handout-request", args=[plan.pk]), **HTMX
+        reverse("documents:handout-request", args=[plan.pk]), **HTMX
     )
 
     assert response.status_code == 200
@@ -108,7 +109,7 @@ def test_the_status_polls_while_pending_then_offers_the_download(patient, therap
     plan = assign_plan(patient)
     document = handout_of(plan)
     client = client_for(therapist)
-    url = reverse("programs:document-status", args=[document.pk])
+    url = reverse("documents:status", args=[document.pk])
 
     pending = client.get(url, HTTP_X_STRIDE_PASSIVE="1", **HTMX).content.decode()
     mark_ready(document)
@@ -116,15 +117,15 @@ def test_the_status_polls_while_pending_then_offers_the_download(patient, therap
 
     assert 'hx-trigger="every 2s"' in pending and "/download/" not in pending
     assert "hx-trigger" not in ready  # polling stops: the fragment replaces itself without it
-    assert f'href="{reverse("programs:document-download", args=[document.pk])}"' in ready
+    assert f'href="{reverse("documents:download", args=[document.pk])}"' in ready
     assert "Download the handout (PDF)" in ready
-    assert not AuditEvent.objects.filter(action="view", object_type="programs.document").exists()
+    assert not AuditEvent.objects.filter(action="view", object_type="documents.document").exists()
 
 
 def test_polling_does_not_keep_an_idle_session_alive(patient, therapist, client_for):
     document = handout_of(assign_plan(patient))
     client = client_for(therapist)
-    url = reverse("programs:document-status", args=[document.pk])
+    url = reverse("documents:status", args=[document.pk])
     client.get(url)  # the first request starts the session clock
     session = client.session
     session[SESSION_LAST_SEEN] = int(time.time()) - 120
@@ -144,15 +145,15 @@ def test_a_failed_document_shows_the_reason_and_a_way_to_try_again(
 ):
     document = handout_of(assign_plan(patient))
     Document.objects.filter(pk=document.pk).update(
-        status="failed", failure_reason=documents.FAILED_REASON
+        status="failed", failure_reason=services.FAILED_REASON
     )
-    url = reverse("programs:document-status", args=[document.pk])
+    url = reverse("documents:status", args=[document.pk])
 
     html = client_for(therapist).get(url).content.decode()
     as_admin = client_for(admin_user).get(url).content.decode()
 
-    assert "The handout could not be made." in html and documents.FAILED_REASON in html
-    assert f'hx-post="{reverse("programs:handout-request", args=[document.plan_id])}"' in html
+    assert "The handout could not be made." in html and services.FAILED_REASON in html
+    assert f'hx-post="{reverse("documents:handout-request", args=[document.plan_id])}"' in html
     assert "Try again" in html and "hx-trigger" not in html
     assert "Try again" not in as_admin
 
@@ -160,13 +161,11 @@ def test_a_failed_document_shows_the_reason_and_a_way_to_try_again(
 def test_a_handout_waiting_too_long_says_so(patient, therapist, client_for):
     document = handout_of(assign_plan(patient))
     Document.objects.filter(pk=document.pk).update(
-        created_at=document.created_at - documents.STALE_AFTER - timedelta(minutes=1)
+        created_at=document.created_at - selectors.STALE_AFTER - timedelta(minutes=1)
     )
 
     html = (
-        client_for(therapist)
-        .get(reverse("programs:document-status", args=[document.pk]))
-        .content.decode()
+        client_for(therapist).get(reverse("documents:status", args=[document.pk])).content.decode()
     )
 
     assert "This is taking longer than usual." in html
@@ -181,7 +180,7 @@ def test_the_download_is_an_audited_pdf_attachment_with_a_neutral_name(
 ):
     document = ready_document(patient, content=b"%PDF-1.7 the report")
 
-    response = client_for(therapist).get(reverse("programs:document-download", args=[document.pk]))
+    response = client_for(therapist).get(reverse("documents:download", args=[document.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -195,7 +194,7 @@ def test_the_download_is_an_audited_pdf_attachment_with_a_neutral_name(
     assert (event.actor, event.patient_id, event.object_type, event.object_id) == (
         therapist,
         patient.pk,
-        "programs.document",
+        "documents.document",
         str(document.pk),
     )
 
@@ -213,7 +212,7 @@ def test_a_pending_or_failed_document_is_not_downloadable(patient, therapist, cl
     client = client_for(therapist)
 
     for document in (pending, failed):
-        response = client.get(reverse("programs:document-download", args=[document.pk]))
+        response = client.get(reverse("documents:download", args=[document.pk]))
         assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="pdf").exists()
 
@@ -224,7 +223,7 @@ def test_a_ready_document_whose_file_went_missing_is_a_404_not_a_500(
     document = ready_document(patient)
     document.file.storage.delete(document.file.name)
 
-    response = client_for(therapist).get(reverse("programs:document-download", args=[document.pk]))
+    response = client_for(therapist).get(reverse("documents:download", args=[document.pk]))
 
     assert response.status_code == 404
     assert any("missing" in r.getMessage() for r in caplog.records)
@@ -238,15 +237,11 @@ def test_another_patients_or_clinics_document_is_a_404(
     ours = ready_document(patient)
 
     assert (
-        client_for(therapist)
-        .get(reverse("programs:document-download", args=[theirs.pk]))
-        .status_code
+        client_for(therapist).get(reverse("documents:download", args=[theirs.pk])).status_code
         == 404
     )
     assert (
-        client_for(other_therapist)
-        .get(reverse("programs:document-status", args=[ours.pk]))
-        .status_code
+        client_for(other_therapist).get(reverse("documents:status", args=[ours.pk])).status_code
         == 404
     )
 
@@ -258,7 +253,7 @@ def test_patients_never_reach_the_staff_download_even_for_their_own_handout(pati
     client = client_for(patient.user)
 
     for document in (handout, report):
-        url = reverse("programs:document-download", args=[document.pk])
+        url = reverse("documents:download", args=[document.pk])
         assert client.get(url).status_code == 404
 
 
@@ -266,19 +261,19 @@ def test_patients_never_reach_the_staff_download_even_for_their_own_handout(pati
 
 
 def test_the_patient_downloads_their_newest_ready_handout(patient, therapist, client_for):
-    from programs import services
+    from programs import services as plan_services
 
     plan = assign_plan(patient)
     first = mark_ready(handout_of(plan))
-    services.plan_pause(plan=plan, by=therapist, reason="Holiday")
+    plan_services.plan_pause(plan=plan, by=therapist, reason="Holiday")
     newest = mark_ready(handout_of(plan))
     assert newest != first
     client = client_for(patient.user)
 
     page = client.get(reverse("programs:my-plan")).content.decode()
-    response = client.get(reverse("programs:my-handout"))
+    response = client.get(reverse("documents:my-handout"))
 
-    assert f'href="{reverse("programs:my-handout")}"' in page
+    assert f'href="{reverse("documents:my-handout")}"' in page
     assert "Download your plan to print (PDF)" in page
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -291,7 +286,7 @@ def test_a_patient_without_a_ready_handout_gets_no_link_and_a_message(patient, c
     client = client_for(patient.user)
 
     page = client.get(reverse("programs:my-plan")).content.decode()
-    response = client.get(reverse("programs:my-handout"), follow=True)
+    response = client.get(reverse("documents:my-handout"), follow=True)
 
     assert "Download your plan to print" not in page
     assert "Your handout is not ready yet." in response.content.decode()
@@ -301,22 +296,22 @@ def test_a_patient_without_a_ready_handout_gets_no_link_and_a_message(patient, c
 def test_a_patient_never_gets_someone_elses_handout(patient, other_patient, client_for):
     mark_ready(handout_of(assign_plan(other_patient)))
 
-    response = client_for(patient.user).get(reverse("programs:my-handout"))
+    response = client_for(patient.user).get(reverse("documents:my-handout"))
 
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action="pdf").exists()
 
 
 def test_an_ended_plans_handout_is_no_longer_offered(patient, therapist, client_for):
-    from programs import services
+    from programs import services as plan_services
 
     plan = assign_plan(patient)
     mark_ready(handout_of(plan))
-    services.plan_end(plan=plan, by=therapist, reason="Discharged")
+    plan_services.plan_end(plan=plan, by=therapist, reason="Discharged")
     client = client_for(patient.user)
 
     assert "Download your plan" not in client.get(reverse("programs:my-plan")).content.decode()
-    assert client.get(reverse("programs:my-handout")).status_code == 302
+    assert client.get(reverse("documents:my-handout")).status_code == 302
 
 
 # --- the report form --------------------------------------------------------------------------
@@ -335,7 +330,7 @@ def test_the_report_form_starts_at_the_plan_start_and_ends_today(patient, therap
 
     html = (
         client_for(therapist)
-        .get(reverse("programs:report-create", args=[patient.pk]))
+        .get(reverse("documents:report-create", args=[patient.pk]))
         .content.decode()
     )
 
@@ -356,7 +351,7 @@ def test_the_report_form_explains_a_bad_period_and_makes_nothing(
     patient, therapist, client_for, start, end, message
 ):
     client = client_for(therapist)
-    url = reverse("programs:report-create", args=[patient.pk])
+    url = reverse("documents:report-create", args=[patient.pk])
 
     page = client.post(url, _period(patient, start, end))
     fragment = client.post(url, _period(patient, start, end), **HTMX)
@@ -370,7 +365,7 @@ def test_the_report_form_explains_a_bad_period_and_makes_nothing(
 
 def test_the_report_form_explains_a_date_it_cannot_read(patient, therapist, client_for):
     response = client_for(therapist).post(
-        reverse("programs:report-create", args=[patient.pk]),
+        reverse("documents:report-create", args=[patient.pk]),
         {"period_start": "last tuesday", "period_end": ""},
     )
 
@@ -381,21 +376,21 @@ def test_the_report_form_explains_a_date_it_cannot_read(patient, therapist, clie
 
 def test_a_valid_report_request_answers_htmx_with_its_status(patient, therapist, client_for):
     response = client_for(therapist).post(
-        reverse("programs:report-create", args=[patient.pk]), _period(patient, 83), **HTMX
+        reverse("documents:report-create", args=[patient.pk]), _period(patient, 83), **HTMX
     )
 
     report = Document.objects.get(kind="report")
     assert (report.period_end - report.period_start).days == 83
     html = response.content.decode()
     assert "The progress report is being prepared." in html
-    assert f'hx-get="{reverse("programs:document-status", args=[report.pk])}"' in html
+    assert f'hx-get="{reverse("documents:status", args=[report.pk])}"' in html
 
 
 def test_a_valid_report_request_without_htmx_goes_to_the_patients_documents(
     patient, therapist, client_for
 ):
     response = client_for(therapist).post(
-        reverse("programs:report-create", args=[patient.pk]), _period(patient, 27)
+        reverse("documents:report-create", args=[patient.pk]), _period(patient, 27)
     )
 
     assert response.status_code == 302
@@ -416,10 +411,10 @@ def test_the_patient_panel_lists_handouts_and_reports(patient, therapist, client
     )
 
     assert "Handouts and progress reports" in html
-    assert f'href="{reverse("programs:report-create", args=[patient.pk])}"' in html
+    assert f'href="{reverse("documents:report-create", args=[patient.pk])}"' in html
     assert "Stride, after a plan change" in html  # the automatic handout, still pending
-    assert f'hx-get="{reverse("programs:document-status", args=[handout_of(plan).pk])}"' in html
-    assert f'href="{reverse("programs:document-download", args=[report.pk])}"' in html
+    assert f'hx-get="{reverse("documents:status", args=[handout_of(plan).pk])}"' in html
+    assert f'href="{reverse("documents:download", args=[report.pk])}"' in html
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -437,4 +432,4 @@ def test_the_patient_panel_keeps_a_fixed_number_of_queries(
     with django_assert_num_queries(11):
         response = client.get(url, **HTMX)
     shown = response.content.decode().count('class="document-status"')
-    assert shown == min(count + 1, documents.DOCUMENTS_LISTED)
+    assert shown == min(count + 1, selectors.DOCUMENTS_LISTED)

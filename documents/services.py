@@ -1,6 +1,6 @@
 """Generated PDFs: a patient's plan handout and the progress report for a period.
 
-Services (every write) and selectors (every read) of `Document`. The pipeline:
+Services (every write) of `Document`; reads are in selectors.py. The pipeline:
 
     document_request  -> a pending row (audited), the render task queued on commit
     document_render   -> (PDF worker) document_render_now: file stored, ready; or failed
@@ -14,22 +14,21 @@ nothing, a failed one is tried again, and two runs at once store one file.
 
 import logging
 import time
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from clinic.access import get_or_404, scope_patient_data
 from clinic.audit import Action, audit_record
 from clinic.models import Role, User
 from patients.dates import local_today
 from patients.models import Patient
+from programs.models import Plan, PlanVersion
 
-from .models import Document, Plan, PlanVersion
+from .models import Document
+from .selectors import STALE_AFTER
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +38,6 @@ Status = Document.Status
 # Lost database connections are worth another try (the task retries them); anything else
 # while rendering is a bug or bad data, and the document is marked failed.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
-
-# A pending document older than this was probably lost (broker down when it was queued,
-# worker killed): asking again queues it again. Longer than the task's hard time limit.
-STALE_AFTER = timedelta(minutes=5)
 
 # The longest period a progress report covers.
 MAX_REPORT_DAYS = 366
@@ -54,8 +49,8 @@ FAILED_REASON = (
 TOO_SLOW_REASON = "The PDF took too long to make. Please try again in a few minutes."
 
 TEMPLATES = {
-    Kind.HANDOUT: "programs/pdf/handout.html",
-    Kind.REPORT: "programs/pdf/report.html",
+    Kind.HANDOUT: "documents/pdf/handout.html",
+    Kind.REPORT: "documents/pdf/report.html",
 }
 
 
@@ -214,11 +209,11 @@ def _failure_reason(error: Exception) -> str:
 def _content(document: Document) -> tuple[str, dict]:
     # Imported here: charts (pygal) and WeasyPrint load in the PDF worker, not in every
     # web process that imports the plan services.
-    from . import document_content
+    from . import content
 
     if document.kind == Kind.HANDOUT:
-        return TEMPLATES[Kind.HANDOUT], document_content.handout_context(document)
-    return TEMPLATES[Kind.REPORT], document_content.report_context(document)
+        return TEMPLATES[Kind.HANDOUT], content.handout_context(document)
+    return TEMPLATES[Kind.REPORT], content.report_context(document)
 
 
 def _render(template_name: str, context: dict) -> bytes:
@@ -295,85 +290,3 @@ def document_downloaded(*, document: Document, request=None, actor: User | None 
         patient_id=document.patient_id,
         obj=document,
     )
-
-
-# --- selectors --------------------------------------------------------------------------------
-
-
-def documents_for_user(user) -> QuerySet[Document]:
-    """Documents `user` may see: staff, their clinic's; a patient, their own handouts only
-    (reports are written for the referring physician)."""
-    documents = scope_patient_data(Document.objects.all(), user)
-    if getattr(user, "role", None) == Role.PATIENT:
-        documents = documents.filter(kind=Kind.HANDOUT)
-    return documents
-
-
-def get_document_for_user(user, pk) -> Document:
-    return get_or_404(
-        documents_for_user(user).select_related("patient__clinic", "requested_by"), pk=pk
-    )
-
-
-# How many documents the patient's page lists (newest first).
-DOCUMENTS_LISTED = 10
-
-
-def documents_for_patient(patient: Patient) -> list[Document]:
-    """The patient's newest handouts and reports, for staff. `patient` is already scoped.
-    One query."""
-    return list(
-        Document.objects.filter(patient=patient)
-        .select_related("requested_by", "plan_version")
-        .order_by("-created_at", "-id")[:DOCUMENTS_LISTED]
-    )
-
-
-def latest_handout_for_plan(plan: Plan) -> Document | None:
-    """The plan's newest handout in any state (the plan page shows its progress)."""
-    return (
-        Document.objects.filter(plan=plan, kind=Kind.HANDOUT)
-        .select_related("plan_version")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-def current_handout_for_account(user) -> Document | None:
-    """A patient's own current handout: the newest ready handout of their open plan."""
-    return (
-        documents_for_user(user)
-        .filter(
-            patient__user=user,
-            kind=Kind.HANDOUT,
-            status=Status.READY,
-            plan__status__in=Plan.OPEN_STATUSES,
-        )
-        .select_related("patient__clinic")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
-@dataclass(frozen=True)
-class DocumentState:
-    """What a status fragment shows about one document."""
-
-    document: Document
-    is_stale: bool
-
-    @property
-    def polls(self) -> bool:
-        return self.document.status == Status.PENDING
-
-
-def document_state(document: Document) -> DocumentState:
-    stale = document.status == Status.PENDING and timezone.now() - document.created_at > STALE_AFTER
-    return DocumentState(document=document, is_stale=stale)
-
-
-def download_name(document: Document) -> str:
-    """A neutral file name: no patient name in a download folder or an email attachment."""
-    when = timezone.localtime(document.finished_at or document.created_at)
-    kind = "handout" if document.kind == Kind.HANDOUT else "progress-report"
-    return f"stride-{kind}-{document.pk}-{when:%Y%m%d}.pdf"

@@ -15,12 +15,15 @@ from assessments.tests.factories import (
     TreadmillTestFactory,
 )
 from clinic import pdf
+from documents import content, services
+from documents.models import Document
+from documents.tests.factories import pdf_text
 from patients.models import RedFlagReport
 from patients.tests.factories import RedFlagReportFactory, WalkLogFactory
-from programs import document_content, documents, services
-from programs.models import Document, Exercise, Plan
+from programs import services as plan_services
+from programs.models import Exercise, Plan
 from programs.selectors import patient_today
-from programs.tests.factories import assign_plan, bundled_template, pdf_text, template_doses
+from programs.tests.factories import assign_plan, bundled_template, template_doses
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +49,7 @@ def fetched(monkeypatch):
 
 
 def rendered(document: Document) -> str:
-    assert documents.document_render_now(document.pk) == "ready"
+    assert services.document_render_now(document.pk) == "ready"
     document.refresh_from_db()
     return pdf_text(document.file.read())
 
@@ -100,7 +103,7 @@ def test_the_handout_has_the_patient_the_week_1_walks_every_exercise_and_the_red
 def test_the_handout_shows_the_version_it_was_made_for(patient, therapist):
     plan = assign_plan(patient)
     first = plan.versions.get()
-    services.plan_adjust(
+    plan_services.plan_adjust(
         plan=plan,
         by=therapist,
         reason="Two longer walks",
@@ -125,7 +128,7 @@ def test_the_handout_shows_the_version_it_was_made_for(patient, therapist):
 
 def test_a_paused_plans_handout_says_so(patient, therapist):
     plan = assign_plan(patient)
-    services.plan_pause(plan=plan, by=therapist, reason="Red flag")
+    plan_services.plan_pause(plan=plan, by=therapist, reason="Red flag")
 
     text = rendered(handout_of(plan))
 
@@ -149,7 +152,7 @@ def test_patient_text_with_file_and_web_addresses_is_printed_not_fetched(
         default_minutes=5,
         illustration="",
     )
-    plan = services.plan_assign(
+    plan = plan_services.plan_assign(
         patient=patient,
         by=therapist,
         template=bundled_template(),
@@ -158,7 +161,7 @@ def test_patient_text_with_file_and_web_addresses_is_printed_not_fetched(
         bouts_per_session=3,
         bout_minutes=Decimal(6),
         baseline_minutes=Decimal(6),
-        exercises=[*template_doses(bundled_template()), services.ExerciseDose(own, minutes=5)],
+        exercises=[*template_doses(bundled_template()), plan_services.ExerciseDose(own, minutes=5)],
     )
 
     with caplog.at_level(logging.WARNING):
@@ -180,7 +183,7 @@ def test_the_handout_context_uses_a_fixed_number_of_queries(
     document = handout_of(plan)
     # plan with patient, clinic and therapist; versions; exercises
     with django_assert_num_queries(3):
-        context = document_content.handout_context(document)
+        context = content.handout_context(document)
     assert len(context["weeks"]) == 8
     assert sum(len(group.items) for group in context["groups"]) == plan.exercises.count()
 
@@ -223,7 +226,7 @@ def twelve_weeks(patient, therapist):
 
 
 def report_of(patient, therapist, start, end) -> Document:
-    return documents.document_request(
+    return services.document_request(
         patient=patient,
         kind="report",
         requested_by=therapist,
@@ -331,7 +334,7 @@ def test_a_paused_week_has_no_adherence(patient, therapist):
     version.save()
     document = report_of(patient, therapist, today - timedelta(days=13), today)
 
-    weeks = document_content.report_context(document)["weeks"]
+    weeks = content.report_context(document)["weeks"]
 
     assert [(w.prescribed, w.plan_state, w.adherence_pct) for w in weeks] == [
         (5, "active", 0),
@@ -352,4 +355,4 @@ def test_the_report_context_uses_a_fixed_number_of_queries(
     # patient; plans; their versions; walks; treadmill, cart, walk tests, questionnaires;
     # red flags; who asked
     with django_assert_num_queries(10):
-        document_content.report_context(document)
+        content.report_context(document)

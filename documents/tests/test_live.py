@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from assessments.tests.factories import TreadmillTestFactory
 from clinic.models import AuditEvent
+from documents.models import Document
 from patients.models import RedFlagReport
 from patients.tests.factories import RedFlagReportFactory, WalkLogFactory
-from programs.models import Document
 from programs.selectors import patient_today
 from programs.tests.factories import assign_plan
 
@@ -33,8 +33,8 @@ def pdftotext(data: bytes, tmp_path: Path) -> str:
 
 def poll_until_ready(live_worker, client, document: Document, what: str) -> str:
     """Poll the status fragment as the page does, until it offers the download link."""
-    url = reverse("programs:document-status", args=[document.pk])
-    link = reverse("programs:document-download", args=[document.pk])
+    url = reverse("documents:status", args=[document.pk])
+    link = reverse("documents:download", args=[document.pk])
     html = {}
 
     def offers_download():
@@ -55,7 +55,7 @@ def test_a_handout_asked_for_on_the_plan_page_ends_as_a_stored_pdf(
     )
     client = client_for(therapist)
 
-    response = client.post(reverse("programs:handout-request", args=[plan.pk]), **HTMX)
+    response = client.post(reverse("documents:handout-request", args=[plan.pk]), **HTMX)
 
     document = Document.objects.filter(plan=plan).latest("created_at")
     assert document.requested_by == therapist
@@ -86,7 +86,7 @@ def test_a_progress_report_asked_for_on_the_form_ends_as_a_stored_pdf(
     client = client_for(therapist)
 
     response = client.post(
-        reverse("programs:report-create", args=[patient.pk]),
+        reverse("documents:report-create", args=[patient.pk]),
         {
             "period_start": (today - timedelta(days=27)).isoformat(),
             "period_end": today.isoformat(),

@@ -1,7 +1,7 @@
 """What goes into the PDFs: the context of the plan handout and of the progress report.
 
 Reads only, run by the PDF worker for one Document. The document's patient is trusted: the
-row was made through a scoped page (programs.documents.document_request), so these reads
+row was made through a scoped page (documents.services.document_request), so these reads
 go straight to the models instead of through the user-scoped selectors (no user here).
 Each context loads in a fixed number of queries, whatever the number of weeks or results.
 
@@ -25,9 +25,10 @@ from patients import progress as walk_progress
 from patients import targets
 from patients.models import Patient, RedFlagReport, WalkLog
 from patients.selectors import PROGRESS_FIELDS
+from programs import schedule
+from programs.models import Exercise, Plan, PlanVersion, Slot
 
-from . import schedule
-from .models import Document, Exercise, Plan, PlanVersion, Slot
+from .models import Document
 
 # --- handout ----------------------------------------------------------------------------------
 
