@@ -73,7 +73,7 @@ def main():
     print(f"data: {PATIENTS} patients, {WalkLog.objects.count()} walk logs")
     client = Client()
     client.force_login(therapist)
-    url = reverse("caseload")
+    url = reverse("dashboard:caseload")
     assert client.get(url).status_code == 200
     with count_queries() as queries:
         client.get(url)

@@ -58,7 +58,9 @@ def invitation_send(invitation_id: int) -> str:
         context={
             "invitation": invitation,
             "clinic": invitation.clinic,
-            "accept_url": absolute_url(reverse("invitation-accept", args=[invitation.token])),
+            "accept_url": absolute_url(
+                reverse("clinic:invitation-accept", args=[invitation.token])
+            ),
         },
     )
     type(invitation).objects.filter(pk=invitation.pk).update(sent_count=invitation.sent_count + 1)

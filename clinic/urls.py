@@ -9,14 +9,12 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Stride platform"
 
-urlpatterns = [
-    path("", views.home, name="home"),
+# The floor's own pages, namespaced "clinic:" (role homes, Today, the caseload and the
+# accounts page compose several apps and live in dashboard/).
+clinic_patterns = [
     path("healthz", views.healthz, name="healthz"),
     path("session/extend/", views.session_extend, name="session-extend"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
-    path("today/", views.today, name="today"),
-    path("caseload/", views.caseload, name="caseload"),
-    path("clinic/accounts/", views.accounts, name="accounts"),
     path("clinic/accounts/invite/", views.staff_invite, name="staff-invite"),
     path(
         "clinic/accounts/<int:pk>/deactivate/", views.account_deactivate, name="account-deactivate"
@@ -29,6 +27,11 @@ urlpatterns = [
     path("clinic/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("clinic/audit/", views.audit_log, name="audit-log"),
     path("clinic/audit/export.csv", views.audit_export, name="audit-export"),
+]
+
+urlpatterns = [
+    path("", include("dashboard.urls")),
+    path("", include((clinic_patterns, "clinic"))),
     path("patients/", include("patients.urls")),
     path("programs/", include("programs.urls")),
     path("assessments/", include("assessments.urls")),

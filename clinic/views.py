@@ -1,4 +1,6 @@
-"""The front door: role homes, the admin's account pages and audit log, health and session."""
+"""Pages of the floor: invitations, account actions, the audit log, health and session.
+
+Role homes, Today, the caseload and the accounts page compose several apps: dashboard/."""
 
 import csv
 
@@ -11,33 +13,11 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from assessments.selectors import questionnaires_due
-from patients.selectors import (
-    MONITORING_DAYS_TARGET,
-    last_walklog,
-    patient_for_account,
-    patients_for_caseload,
-    patients_for_user,
-)
-from programs.selectors import today_for_patient, waiting_suggestions_for_caseload
-
 from . import selectors, services
-from .access import admin_required, patient_required, role_required, staff_required
+from .access import admin_required, role_required, staff_required
 from .audit import Action, audit_record
-from .forms import AuditFilterForm, InvitationAcceptForm, ReassignForm, StaffInvitationForm
+from .forms import AuditFilterForm, InvitationAcceptForm, StaffInvitationForm
 from .models import Role
-
-
-def home(request):
-    user = request.user
-    if not user.is_authenticated:
-        return redirect("account_login")
-    destinations = {Role.ADMIN: "accounts", Role.THERAPIST: "caseload", Role.PATIENT: "today"}
-    if user.role in destinations and user.clinic_id:
-        return redirect(destinations[user.role])
-    if user.is_superuser:
-        return redirect("admin:index")
-    return render(request, "clinic/no_clinic.html", status=404)
 
 
 def healthz(request):
@@ -84,57 +64,10 @@ def invitation_accept(request, token):
         else:
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
             messages.success(request, "Welcome to Stride. Your password is set.")
-            return redirect("home")
+            return redirect("dashboard:home")
     return render(
         request, "clinic/invitation_accept.html", {"form": form, "invitation": invitation}
     )
-
-
-@patient_required
-def today(request):
-    patient = patient_for_account(request.user)
-    if patient is not None:
-        audit_record(action=Action.VIEW, request=request, patient_id=patient.pk, obj=patient)
-    due = questionnaires_due(request.user, patient)
-    last_walk = last_walklog(patient) if patient is not None else None
-    return render(
-        request,
-        "clinic/today.html",
-        {
-            "patient": patient,
-            "questionnaires_due": due,
-            "last_walk": last_walk,
-            "plan_today": today_for_patient(patient),
-        },
-    )
-
-
-@staff_required
-def caseload(request):
-    everyone = request.GET.get("show") == "all" or request.user.role == Role.ADMIN
-    query = request.GET.get("q", "")[:100]
-    patients = patients_for_caseload(request.user, everyone=everyone, query=query)
-    page = Paginator(patients, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "everyone": everyone,
-        "query": query,
-        "monitoring_target": MONITORING_DAYS_TARGET,
-        "waiting_suggestions": waiting_suggestions_for_caseload(request.user, everyone=everyone),
-    }
-    return render(request, "clinic/caseload.html", context)
-
-
-@admin_required
-def accounts(request):
-    therapists = selectors.therapists_for_clinic(request.user)
-    context = {
-        "accounts": selectors.accounts_for_admin(request.user),
-        "patients": patients_for_user(request.user).select_related("primary_therapist", "user"),
-        "reassign_form": ReassignForm(clinic_therapists=therapists),
-        "therapists": therapists,
-    }
-    return render(request, "clinic/accounts.html", context)
 
 
 @admin_required
@@ -152,12 +85,14 @@ def staff_invite(request):
             form.add_error(None, error)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("accounts")
+            return redirect("dashboard:accounts")
     return render(request, "clinic/staff_invite.html", {"form": form})
 
 
 def _after_account_action(request):
-    return redirect("accounts" if request.user.role == Role.ADMIN else "caseload")
+    return redirect(
+        "dashboard:accounts" if request.user.role == Role.ADMIN else "dashboard:caseload"
+    )
 
 
 def _run_action(request, service, success: str, **kwargs):

@@ -125,14 +125,14 @@ def patient_reassign(request, pk):
     form = ReassignForm(request.POST, clinic_therapists=therapists_for_clinic(request.user))
     if not form.is_valid():
         messages.error(request, "Choose a therapist of this clinic.")
-        return redirect("accounts")
+        return redirect("dashboard:accounts")
     services.patient_reassign(
         patient=patient, therapist=form.cleaned_data["therapist"], by=request.user, request=request
     )
     messages.success(
         request, f"{patient.full_name} moved to {form.cleaned_data['therapist'].get_full_name()}."
     )
-    return redirect("accounts")
+    return redirect("dashboard:accounts")
 
 
 # --- Walk logs ------------------------------------------------------------------------

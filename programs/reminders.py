@@ -262,12 +262,12 @@ def _email_for(delivery: EmailDelivery) -> tuple[str, dict]:
         return "digest", {
             "clinic": clinic,
             "counts": digest_counts([delivery.user_id])[delivery.user_id],
-            "caseload_url": absolute_url(reverse("caseload")),
+            "caseload_url": absolute_url(reverse("dashboard:caseload")),
         }
     template = "reminder_daily" if delivery.kind == Kind.DAILY else "reminder_missed"
     return template, {
         "clinic": clinic,
-        "today_url": absolute_url(reverse("today")),
+        "today_url": absolute_url(reverse("dashboard:today")),
         "unsubscribe_url": absolute_url(
             reverse("patients:reminders-off", args=[unsubscribe_token(delivery.patient_id)])
         ),

@@ -396,7 +396,7 @@ def _after_decision(request, suggestion, message: str, *, ok: bool):
 
 def _next_url(request, suggestion) -> str:
     if request.POST.get("next") == "caseload":
-        return reverse("caseload")
+        return reverse("dashboard:caseload")
     return reverse("patients:detail", args=[suggestion.plan.patient_id])
 
 
@@ -511,11 +511,11 @@ def exercise_done(request, exercise_pk):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("today")
+        return redirect("dashboard:today")
     if request.htmx:
         entry = selectors.TodayExercise(item=item, done_today=done)
         return render(request, "programs/partials/done_button.html", {"entry": entry})
-    return redirect("today")
+    return redirect("dashboard:today")
 
 
 @admin_required

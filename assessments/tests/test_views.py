@@ -363,7 +363,7 @@ def test_a_therapist_assigns_a_questionnaire_and_the_patient_answers_it(world, c
     assignment = QuestionnaireAssignment.objects.get()
 
     patient = client_for(world.patient.user)
-    today = patient.get(reverse("today")).content.decode()
+    today = patient.get(reverse("dashboard:today")).content.decode()
     answer_url = reverse("assessments:my-answer", args=[assignment.pk])
     assert answer_url in today
     response = patient.post(answer_url, {"back": "2", "leg": "4"})
@@ -374,7 +374,7 @@ def test_a_therapist_assigns_a_questionnaire_and_the_patient_answers_it(world, c
     assert "Leg pain: 4 out of 10" in result
     assignment.refresh_from_db()
     assert assignment.next_due > datetime.date.today()
-    assert answer_url not in patient.get(reverse("today")).content.decode()
+    assert answer_url not in patient.get(reverse("dashboard:today")).content.decode()
 
 
 def test_answering_a_finished_assignment_again_changes_nothing(world, client_for):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "assessments",
     "programs",
     "documents",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 
 # django-allauth: email login, no public sign-up (the adapter closes it), MFA by TOTP.
 ACCOUNT_ADAPTER = "clinic.adapters.AccountAdapter"

@@ -78,7 +78,7 @@ def test_viewing_a_patient_writes_one_event_without_health_details(patient, ther
 
 
 def test_the_patient_opening_today_is_audited(patient, client_for):
-    client_for(patient.user).get(reverse("today"))
+    client_for(patient.user).get(reverse("dashboard:today"))
     assert AuditEvent.objects.filter(
         action="view", actor=patient.user, patient_id=patient.pk
     ).exists()
@@ -97,23 +97,23 @@ def trail(world):
 
 def test_admin_filters_the_log_by_patient_user_and_action(trail, client_for):
     client = client_for(trail.admin)
-    page = client.get(reverse("audit-log"), {"patient": trail.patient.pk}).context["page"]
+    page = client.get(reverse("clinic:audit-log"), {"patient": trail.patient.pk}).context["page"]
     assert {e.patient_id for e in page} == {trail.patient.pk}
-    page = client.get(reverse("audit-log"), {"user": trail.admin.pk}).context["page"]
+    page = client.get(reverse("clinic:audit-log"), {"user": trail.admin.pk}).context["page"]
     assert {e.actor for e in page} == {trail.admin}
     assert trail.other_patient.pk in {e.patient_id for e in page}
-    page = client.get(reverse("audit-log"), {"action": "export"}).context["page"]
+    page = client.get(reverse("clinic:audit-log"), {"action": "export"}).context["page"]
     assert [e.action for e in page] == ["export"]
 
 
 def test_admin_never_sees_another_clinics_events(trail, client_for):
-    page = client_for(trail.admin).get(reverse("audit-log")).context["page"]
+    page = client_for(trail.admin).get(reverse("clinic:audit-log")).context["page"]
     assert trail.other_therapist not in {e.actor for e in page}
 
 
 def test_an_inverted_date_range_is_a_plain_error_and_shows_everything(trail, client_for):
     response = client_for(trail.admin).get(
-        reverse("audit-log"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+        reverse("clinic:audit-log"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
     )
     assert response.status_code == 200
     assert "The end date is before the start date." in response.content.decode()
@@ -121,11 +121,11 @@ def test_an_inverted_date_range_is_a_plain_error_and_shows_everything(trail, cli
 
 @pytest.mark.parametrize("bad", [{"patient": "abc"}, {"user": "999999"}, {"date_from": "soon"}])
 def test_bad_filter_values_never_fail_the_page(trail, client_for, bad):
-    assert client_for(trail.admin).get(reverse("audit-log"), bad).status_code == 200
+    assert client_for(trail.admin).get(reverse("clinic:audit-log"), bad).status_code == 200
 
 
 def test_csv_export_has_the_filtered_rows_and_is_itself_audited(trail, client_for):
-    response = client_for(trail.admin).get(reverse("audit-export"), {"action": "export"})
+    response = client_for(trail.admin).get(reverse("clinic:audit-export"), {"action": "export"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["when_utc", "actor", "action"]
     assert {r[2] for r in rows[1:]} == {"export"}
@@ -141,7 +141,7 @@ def test_audit_log_page_uses_a_fixed_number_of_queries(
     for _ in range(extra_events):
         audit_record(action="view", actor=trail.therapist, patient_id=trail.patient.pk)
     client = client_for(trail.admin)
-    client.get(reverse("audit-log"))  # the first request starts the session clock
+    client.get(reverse("clinic:audit-log"))  # the first request starts the session clock
     # session, user, MFA check, clinic (header), users for the filter, count, page of events
     with django_assert_num_queries(7):
-        client.get(reverse("audit-log"))
+        client.get(reverse("clinic:audit-log"))

@@ -23,7 +23,8 @@ def admin_client(admin_user, client_for):
 
 def _invite_therapist(admin_client, email="new.therapist@home.example"):
     return admin_client.post(
-        reverse("staff-invite"), {"full_name": "Nia New", "email": email, "role": Role.THERAPIST}
+        reverse("clinic:staff-invite"),
+        {"full_name": "Nia New", "email": email, "role": Role.THERAPIST},
     )
 
 
@@ -62,10 +63,10 @@ def test_it_refuses_a_revoked_link_and_resend_gives_a_fresh_one(admin_client, cl
     _invite_therapist(admin_client)
     old_link = link_in_last_email("/invite/")
     invitation = Invitation.objects.get()
-    admin_client.post(reverse("invitation-revoke", args=[invitation.pk]))
+    admin_client.post(reverse("clinic:invitation-revoke", args=[invitation.pk]))
     assert client.get(old_link).status_code == 404
 
-    admin_client.post(reverse("invitation-resend", args=[invitation.pk]))
+    admin_client.post(reverse("clinic:invitation-resend", args=[invitation.pk]))
 
     new_link = link_in_last_email("/invite/")
     assert new_link != old_link
@@ -100,7 +101,8 @@ def test_it_refuses_to_invite_an_email_that_has_an_account(admin_client, therapi
 
 def test_it_rejects_an_unknown_role(admin_client):
     response = admin_client.post(
-        reverse("staff-invite"), {"full_name": "X", "email": "x@home.example", "role": "superuser"}
+        reverse("clinic:staff-invite"),
+        {"full_name": "X", "email": "x@home.example", "role": "superuser"},
     )
     assert response.status_code == 200
     assert not User.objects.filter(email="x@home.example").exists()
@@ -121,7 +123,7 @@ def test_therapist_invites_a_patient_with_a_record(therapist, client_for, client
     assert patient.user.email == "ruth@home.example" and patient.user.role == Role.PATIENT
     link = link_in_last_email("/invite/")
     client.post(link, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
-    assert client.get(reverse("today")).status_code == 200
+    assert client.get(reverse("dashboard:today")).status_code == 200
 
 
 def test_therapist_creates_a_paper_diary_patient_without_email(therapist, client_for):

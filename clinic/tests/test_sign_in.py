@@ -19,11 +19,13 @@ def test_staff_sign_in_asks_for_the_authenticator_code(client, therapist):
     )
     assert response["Location"] == "/accounts/2fa/authenticate/"
     # Without the code there is no session: patient pages stay closed.
-    assert client.get(reverse("caseload"))["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("dashboard:caseload"))["Location"].startswith(
+        reverse("account_login")
+    )
 
 
 def test_staff_lands_on_caseload_and_admin_on_accounts(therapist, admin_user):
-    for user, home in ((therapist, "caseload"), (admin_user, "accounts")):
+    for user, home in ((therapist, "dashboard:caseload"), (admin_user, "dashboard:accounts")):
         client = Client()
         sign_in(client, user)
         assert client.get("/")["Location"] == reverse(home)
@@ -32,14 +34,14 @@ def test_staff_lands_on_caseload_and_admin_on_accounts(therapist, admin_user):
 def test_patient_signs_in_without_mfa_and_lands_on_today(client, patient):
     response = sign_in(client, patient.user)
     assert response.status_code == 302
-    assert client.get("/")["Location"] == reverse("today")
-    assert client.get(reverse("today")).status_code == 200
+    assert client.get("/")["Location"] == reverse("dashboard:today")
+    assert client.get(reverse("dashboard:today")).status_code == 200
 
 
 def test_staff_without_mfa_must_enrol_before_patient_pages(client, clinic, patient):
     newcomer = StaffFactory(clinic=clinic, totp=False)
     sign_in(client, newcomer)
-    for url in (reverse("caseload"), reverse("patients:detail", args=[patient.pk])):
+    for url in (reverse("dashboard:caseload"), reverse("patients:detail", args=[patient.pk])):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
@@ -100,7 +102,11 @@ def test_django_admin_sign_in_goes_through_allauth(client):
 def test_idle_sessions_end_after_the_role_limit(
     role, idle_minutes, signed_out, client, therapist, patient
 ):
-    user, page = (therapist, "caseload") if role == Role.THERAPIST else (patient.user, "today")
+    user, page = (
+        (therapist, "dashboard:caseload")
+        if role == Role.THERAPIST
+        else (patient.user, "dashboard:today")
+    )
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         sign_in(client, user)
@@ -120,9 +126,9 @@ def test_activity_keeps_the_session_but_twelve_hours_is_the_limit(client, patien
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
             if minutes == 0:
                 sign_in(client, patient.user)
-            assert client.get(reverse("today")).status_code == 200
+            assert client.get(reverse("dashboard:today")).status_code == 200
     with time_machine.travel(start + timedelta(hours=12, minutes=5), tick=False):
-        assert client.get(reverse("today")).status_code == 302
+        assert client.get(reverse("dashboard:today")).status_code == 302
 
 
 def test_stay_signed_in_refreshes_the_idle_clock(client, therapist):
@@ -130,14 +136,14 @@ def test_stay_signed_in_refreshes_the_idle_clock(client, therapist):
     with time_machine.travel(start, tick=False):
         sign_in(client, therapist)
     with time_machine.travel(start + timedelta(minutes=13), tick=False):
-        assert client.post(reverse("session-extend")).json()["idle_seconds"] == 15 * 60
+        assert client.post(reverse("clinic:session-extend")).json()["idle_seconds"] == 15 * 60
     with time_machine.travel(start + timedelta(minutes=27), tick=False):
-        assert client.get(reverse("caseload")).status_code == 200
+        assert client.get(reverse("dashboard:caseload")).status_code == 200
 
 
 def test_pages_carry_the_idle_warning_settings(client, therapist):
     sign_in(client, therapist)
-    html = client.get(reverse("caseload")).content.decode()
+    html = client.get(reverse("dashboard:caseload")).content.decode()
     assert 'data-idle-seconds="900"' in html
     assert 'data-warning-seconds="120"' in html
     assert "Stay signed in" in html
@@ -146,14 +152,16 @@ def test_pages_carry_the_idle_warning_settings(client, therapist):
 def test_deactivation_ends_the_users_sessions_at_once(admin_user, therapist, client_for):
     therapist_client = Client()
     sign_in(therapist_client, therapist)
-    assert therapist_client.get(reverse("caseload")).status_code == 200
+    assert therapist_client.get(reverse("dashboard:caseload")).status_code == 200
 
-    response = client_for(admin_user).post(reverse("account-deactivate", args=[therapist.pk]))
+    response = client_for(admin_user).post(
+        reverse("clinic:account-deactivate", args=[therapist.pk])
+    )
 
     assert response.status_code == 302
     therapist.refresh_from_db()
     assert not therapist.is_active
-    assert therapist_client.get(reverse("caseload")).status_code == 302
+    assert therapist_client.get(reverse("dashboard:caseload")).status_code == 302
     fresh = Client()
     sign_in(fresh, therapist)
     assert "_auth_user_id" not in fresh.session
@@ -162,15 +170,15 @@ def test_deactivation_ends_the_users_sessions_at_once(admin_user, therapist, cli
 
 def test_reactivation_lets_the_user_sign_in_again(admin_user, therapist, client_for):
     admin = client_for(admin_user)
-    admin.post(reverse("account-deactivate", args=[therapist.pk]))
-    admin.post(reverse("account-reactivate", args=[therapist.pk]))
+    admin.post(reverse("clinic:account-deactivate", args=[therapist.pk]))
+    admin.post(reverse("clinic:account-reactivate", args=[therapist.pk]))
     client = Client()
     sign_in(client, therapist)
-    assert client.get(reverse("caseload")).status_code == 200
+    assert client.get(reverse("dashboard:caseload")).status_code == 200
 
 
 def test_admin_cannot_deactivate_themselves(admin_user, client_for):
-    client_for(admin_user).post(reverse("account-deactivate", args=[admin_user.pk]))
+    client_for(admin_user).post(reverse("clinic:account-deactivate", args=[admin_user.pk]))
     admin_user.refresh_from_db()
     assert admin_user.is_active
 
@@ -178,12 +186,12 @@ def test_admin_cannot_deactivate_themselves(admin_user, client_for):
 def test_mfa_reset_removes_the_authenticator_and_signs_out(admin_user, therapist, client_for):
     therapist_client = Client()
     sign_in(therapist_client, therapist)
-    client_for(admin_user).post(reverse("account-mfa-reset", args=[therapist.pk]))
+    client_for(admin_user).post(reverse("clinic:account-mfa-reset", args=[therapist.pk]))
     assert not Authenticator.objects.filter(user=therapist).exists()
-    assert therapist_client.get(reverse("caseload")).status_code == 302
+    assert therapist_client.get(reverse("dashboard:caseload")).status_code == 302
     client = Client()
     sign_in(client, therapist)
-    assert client.get(reverse("caseload"))["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("dashboard:caseload"))["Location"] == reverse("mfa_activate_totp")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ from clinic.models import Invitation, Role
 
 def test_an_invitation_is_emailed_by_the_worker(live_worker, admin_user, client_for):
     response = client_for(admin_user).post(
-        reverse("staff-invite"),
+        reverse("clinic:staff-invite"),
         {"full_name": "Wren Worker", "email": "wren@home.example", "role": Role.THERAPIST},
     )
     assert response.status_code == 302

@@ -44,7 +44,7 @@ def test_saving_reminders_time_zone_and_larger_text(patient, client_for):
     patient.refresh_from_db()
     assert patient.timezone == "America/Chicago"
     assert client.session["large_text"] is True
-    assert "large-text" in client.get(reverse("today")).content.decode()
+    assert "large-text" in client.get(reverse("dashboard:today")).content.decode()
     assert AuditEvent.objects.filter(action="update", object_type="patients.reminderpreference")
 
     client.post(SETTINGS, prefs(email_enabled=None, timezone_name=""))
@@ -135,7 +135,7 @@ def test_the_caseload_shows_monitoring_days_and_the_16_day_mark(world, client_fo
         WalkLogFactory(patient=busy, date=date.today() - timedelta(days=n))
     WalkLogFactory(patient=world.patient, date=date.today() - timedelta(days=1))
     RedFlagReportFactory(patient=world.patient)
-    response = client_for(world.therapist).get(reverse("caseload"))
+    response = client_for(world.therapist).get(reverse("dashboard:caseload"))
     rows = {p.full_name: p for p in response.context["page"]}
     assert rows["Busy"].monitoring_days == 16 and not rows["Busy"].has_open_red_flag
     assert rows["Pat Patient"].monitoring_days == 1 and rows["Pat Patient"].has_open_red_flag

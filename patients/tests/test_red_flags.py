@@ -46,7 +46,7 @@ def test_report_urgent_page_signal_email_banner_acknowledge(
     client = client_for(patient.user)
 
     # The patient reports from the button on every page; the urgent page comes first.
-    assert REPORT in client.get(reverse("today")).content.decode()
+    assert REPORT in client.get(reverse("dashboard:today")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(REPORT, {"signs": ["weakness", "saddle"]})
     assert response["Location"] == reverse("patients:urgent")
@@ -82,7 +82,7 @@ def test_report_urgent_page_signal_email_banner_acknowledge(
         reverse("patients:progress", args=[patient.pk]),
     ):
         assert "Open red flag for Pat Patient" in staff.get(url).content.decode(), url
-    assert "Open red flag" in staff.get(reverse("caseload")).content.decode()
+    assert "Open red flag" in staff.get(reverse("dashboard:caseload")).content.decode()
     other = staff.get(reverse("patients:detail", args=[world.other_patient.pk]))
     assert "Open red flag for" not in other.content.decode()
 
@@ -129,7 +129,7 @@ def test_reporting_needs_a_sign_and_saves_nothing_otherwise(patient, client_for)
 
 def test_the_report_button_is_on_patient_pages_only(patient, therapist, client_for):
     assert REPORT in client_for(patient.user).get(reverse("patients:my-progress")).content.decode()
-    assert REPORT not in client_for(therapist).get(reverse("caseload")).content.decode()
+    assert REPORT not in client_for(therapist).get(reverse("dashboard:caseload")).content.decode()
 
 
 def test_a_failing_plan_receiver_does_not_stop_the_report_or_the_alert(

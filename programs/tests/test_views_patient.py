@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_today_without_a_plan_says_so(patient, client_for):
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
 
     assert "No plan is assigned yet" in html
     assert "Tess Therapist" in html
@@ -28,7 +28,7 @@ def test_today_shows_the_walk_the_nudge_rule_and_the_exercises(patient, client_f
     plan = assign_plan(patient)
     WalkLogFactory(patient=patient, date=patient_today(patient))
 
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
 
     assert "3 walks of 6 minutes, rest bent forward between them" in html
     assert "Week 1 of 8" in html and "Foundation" in html
@@ -51,14 +51,14 @@ def test_today_shows_the_walk_the_nudge_rule_and_the_exercises(patient, client_f
 
 def test_today_links_to_the_walk_log_when_that_page_exists(patient, client_for):
     assign_plan(patient)
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
 
     assert f'href="{reverse("patients:walklog-create")}"' in html
 
 
 def test_today_shows_each_exercises_steps_and_drawing(patient, client_for):
     assign_plan(patient)
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
 
     assert "<details>" in html
     assert "Walk your feet back until your arms are straight." in html
@@ -70,7 +70,7 @@ def test_today_with_a_paused_plan_asks_the_patient_not_to_progress(patient, ther
     plan = assign_plan(patient)
     services.plan_pause(plan=plan, by=therapist, reason="Red flag")
 
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
 
     assert "Your plan is paused." in html
     assert "go to an emergency department now" in html
@@ -80,7 +80,7 @@ def test_today_with_a_paused_plan_asks_the_patient_not_to_progress(patient, ther
 def test_today_before_the_start_date_shows_what_is_coming(patient, client_for):
     assign_plan(patient, start=patient_today(patient) + timedelta(days=3))
 
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
 
     assert "Your plan starts on" in html
 
@@ -91,7 +91,7 @@ def test_today_after_the_programme_keeps_the_last_week(patient, client_for):
     plan.start_date = patient_today(patient) - timedelta(weeks=9)
     plan.save()
 
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
 
     assert "Week 10: you have finished the 8-week programme" in html
     assert "Walk your real route" in html  # week 8's routine carries on
@@ -134,7 +134,7 @@ def test_todays_plan_uses_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         today = today_for_patient(patient)
     assert sum(entry.done_today for group in today.groups.values() for entry in group) == 3
-    html = client_for(patient.user).get(reverse("today")).content.decode()
+    html = client_for(patient.user).get(reverse("dashboard:today")).content.decode()
     assert html.count("Done today:") == 3
 
 
@@ -172,7 +172,7 @@ def test_done_without_javascript_goes_back_to_today(patient, client_for):
         reverse("programs:exercise-done", args=[exercise.pk]), {"done": "1"}
     )
 
-    assert response.status_code == 302 and response["Location"] == reverse("today")
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard:today")
     assert ExerciseCompletion.objects.count() == 1
 
 

@@ -502,7 +502,7 @@ def test_approve_from_the_caseload_with_htmx(patient, therapist, client_for):
     suggestion = suggestion_for(plan, week=2)
     client = client_for(therapist)
 
-    caseload = client.get(reverse("caseload")).content.decode()
+    caseload = client.get(reverse("dashboard:caseload")).content.decode()
     assert "Weekly suggestions waiting for approval" in caseload
     assert "Pat Patient</a>:" in caseload
 
@@ -515,7 +515,7 @@ def test_approve_from_the_caseload_with_htmx(patient, therapist, client_for):
     assert "it applies from the next plan week" in response.content.decode()
     plan.refresh_from_db()
     assert plan.bout_minutes == Decimal("7")
-    assert "Nothing is waiting." in client.get(reverse("caseload")).content.decode()
+    assert "Nothing is waiting." in client.get(reverse("dashboard:caseload")).content.decode()
 
 
 def test_reject_without_javascript_goes_back_where_it_came_from(patient, therapist, client_for):
@@ -526,7 +526,7 @@ def test_reject_without_javascript_goes_back_where_it_came_from(patient, therapi
         reverse("programs:suggestion-reject", args=[suggestion.pk]), {"next": "caseload"}
     )
 
-    assert response["Location"] == reverse("caseload")
+    assert response["Location"] == reverse("dashboard:caseload")
     suggestion.refresh_from_db()
     assert suggestion.status == "rejected"
 
@@ -599,8 +599,8 @@ def test_the_caseload_lists_only_the_therapists_own_waiting_suggestions(
     suggestion_for(assign_plan(patient, weeks_ago=2), week=2)
     client = client_for(therapist)
 
-    own = client.get(reverse("caseload")).content.decode()
-    everyone = client.get(reverse("caseload"), {"show": "all"}).content.decode()
+    own = client.get(reverse("dashboard:caseload")).content.decode()
+    everyone = client.get(reverse("dashboard:caseload"), {"show": "all"}).content.decode()
 
     assert "Pat Patient</a>:" in own and "Their Patient</a>:" not in own
     assert "Their Patient</a>:" in everyone
@@ -614,9 +614,9 @@ def test_waiting_suggestions_keep_the_caseload_query_count(
         patient = PatientFactory(clinic=therapist.clinic, primary_therapist=therapist)
         suggestion_for(assign_plan(patient, by=therapist, weeks_ago=2), week=2)
     client = client_for(therapist)
-    client.get(reverse("caseload"))
+    client.get(reverse("dashboard:caseload"))
     with django_assert_num_queries(7):
-        response = client.get(reverse("caseload"))
+        response = client.get(reverse("dashboard:caseload"))
     assert response.content.decode().count('class="card mb-3 suggestion-card"') == waiting
 
 
