@@ -46,8 +46,10 @@ def seed():
         TreadmillTest,
     )
     from clinic.models import Clinic, Role, User
+    from patients.dates import patient_today
     from patients.models import Patient, RedFlagReport, WalkLog
     from programs import services as plan_services
+    from programs.doses import ExerciseDose
     from programs.models import Plan, ProgramTemplate
 
     clinic, _ = Clinic.objects.get_or_create(
@@ -72,7 +74,7 @@ def seed():
             "referring_physician": "Dr Bench",
         },
     )
-    today = plan_services.patient_today(patient)
+    today = patient_today(patient)
     start = today - timedelta(weeks=WEEKS) + timedelta(days=1)
     plan = Plan.objects.open().filter(patient=patient).first()
     if plan is None:
@@ -88,7 +90,7 @@ def seed():
             bouts_per_session=3,
             bout_minutes=Decimal(6),
             baseline_minutes=Decimal(6),
-            exercises=[plan_services.ExerciseDose.from_item(item) for item in items],
+            exercises=[ExerciseDose.from_item(item) for item in items],
         )
         # Twelve weeks in (plan_assign allows at most 14 days back).
         Plan.objects.filter(pk=plan.pk).update(start_date=start)

@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from clinic.audit import Action, audit_record
+from clinic.celery import enqueue_on_commit
 from clinic.models import Role, User
 from patients.dates import local_today
 from patients.models import Patient
@@ -81,9 +82,7 @@ def report_period_errors(start: date | None, end: date | None, *, today: date) -
 
 
 def _enqueue(document: Document) -> None:
-    from .tasks import document_render
-
-    document_render.delay_on_commit(document.pk)
+    enqueue_on_commit("documents.tasks.document_render", document.pk)
 
 
 def _check_requester(patient: Patient, requested_by: User | None) -> None:

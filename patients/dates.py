@@ -12,3 +12,9 @@ def local_now(tz_name: str) -> datetime:
 
 def local_today(tz_name: str) -> date:
     return local_now(tz_name).date()
+
+
+def patient_today(patient, now: datetime | None = None) -> date:
+    """The patient's local date (their time zone, else the clinic's): walks, plan weeks and
+    "Done" ticks follow the patient's clock. `now` for jobs that decide as of a moment."""
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(patient.tz_name)).date()

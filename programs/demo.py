@@ -11,10 +11,12 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from patients.dates import patient_today
 from patients.models import RedFlagReport, WalkLog
 from patients.services import walklog_create
 
 from . import services
+from .doses import ExerciseDose
 from .models import Plan, ProgramTemplate
 from .selectors import baseline_for_patient
 
@@ -62,7 +64,7 @@ def _at(patient, day, hour: int) -> datetime:
 
 def _assign(patient, therapist, template, *, in_days=0, now=None) -> Plan:
     baseline, onset_s = baseline_for_patient(patient)
-    start = services.patient_today(patient) + timedelta(days=in_days)
+    start = patient_today(patient) + timedelta(days=in_days)
     minutes = baseline or TYPED_BASELINE
     return services.plan_assign(
         patient=patient,
@@ -76,8 +78,7 @@ def _assign(patient, therapist, template, *, in_days=0, now=None) -> Plan:
         baseline_treadmill_seconds=onset_s,
         baseline_self_reported_minutes=None if baseline else TYPED_BASELINE,
         exercises=[
-            services.ExerciseDose.from_item(item)
-            for item in template.items.select_related("exercise")
+            ExerciseDose.from_item(item) for item in template.items.select_related("exercise")
         ],
         reason="Agreed with the patient after the treadmill test.",
         now=now,
@@ -85,7 +86,7 @@ def _assign(patient, therapist, template, *, in_days=0, now=None) -> Plan:
 
 
 def _story(patient, therapist, template, days, policy, last_week) -> None:
-    start = services.patient_today(patient) - timedelta(days=days)
+    start = patient_today(patient) - timedelta(days=days)
     plan = _assign(patient, therapist, template, in_days=-days, now=_at(patient, start, 9))
     own_walks = not WalkLog.objects.filter(patient=patient, date__gte=start).exists()
     completed = days // 7
@@ -119,12 +120,12 @@ def _story(patient, therapist, template, days, policy, last_week) -> None:
             plan=plan,
             by=therapist,
             reason="Away visiting family until next week.",
-            now=_at(patient, services.patient_today(patient), 8),
+            now=_at(patient, patient_today(patient), 8),
         )
 
 
 def _log_week(patient, therapist, plan, week_start, walks) -> None:
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     by, source = (patient.user, "form") if patient.user_id else (therapist, "clinic")
     for offset, (before, peak, after) in enumerate(walks):
         day = week_start + timedelta(days=offset)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import slugify
 
 from . import rules
+from .doses import ExerciseDose
 from .models import (
     MAX_BOUT_MINUTES,
     MAX_BOUTS_PER_SESSION,
@@ -14,7 +15,6 @@ from .models import (
     ProgramSettings,
     Slot,
 )
-from .services import ExerciseDose
 
 WHOLE = {"invalid": "Enter a whole number."}
 NUMBER = {"invalid": "Enter a number, e.g. 6 or 6.5."}

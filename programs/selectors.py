@@ -10,6 +10,7 @@ from django.http import Http404
 
 from clinic.access import get_or_404, scope_clinic, scope_patient_data
 from clinic.models import Role
+from patients.dates import patient_today
 from patients.models import Patient, WalkLog
 
 from . import schedule
@@ -26,7 +27,6 @@ from .models import (
     TemplateExercise,
 )
 from .progression import describe_prescription
-from .services import patient_today
 
 # How many waiting suggestions the caseload lists at once (oldest first: those wait longest).
 CASELOAD_SUGGESTIONS = 20

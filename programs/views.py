@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from clinic.access import admin_required, patient_required, role_required, staff_required
 from clinic.audit import Action, audit_record
 from clinic.models import Role
+from patients.dates import patient_today
 from patients.selectors import get_patient_for_user
 
 from . import forms, schedule, selectors, services
@@ -188,7 +189,7 @@ def _assign_forms(request, patient, template):
     settings_row = selectors.program_settings_for(patient.clinic)
     _, onset_s = selectors.baseline_for_patient(patient)
     data = request.POST if request.method == "POST" else None
-    today = services.patient_today(patient)
+    today = patient_today(patient)
     form = forms.PlanAssignForm(
         data,
         today=today,

@@ -18,11 +18,12 @@ from clinic import pdf
 from documents import content, services
 from documents.models import Document
 from documents.tests.factories import pdf_text
+from patients.dates import patient_today
 from patients.models import RedFlagReport
 from patients.tests.factories import RedFlagReportFactory, WalkLogFactory
 from programs import services as plan_services
+from programs.doses import ExerciseDose
 from programs.models import Exercise, Plan
-from programs.selectors import patient_today
 from programs.tests.factories import assign_plan, bundled_template, template_doses
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_patient_text_with_file_and_web_addresses_is_printed_not_fetched(
         bouts_per_session=3,
         bout_minutes=Decimal(6),
         baseline_minutes=Decimal(6),
-        exercises=[*template_doses(bundled_template()), plan_services.ExerciseDose(own, minutes=5)],
+        exercises=[*template_doses(bundled_template()), ExerciseDose(own, minutes=5)],
     )
 
     with caplog.at_level(logging.WARNING):

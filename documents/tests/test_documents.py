@@ -19,9 +19,9 @@ from clinic.models import AuditEvent, Role
 from clinic.tests.factories import StaffFactory
 from documents import selectors, services, tasks
 from documents.models import Document
+from patients.dates import patient_today
 from programs import services as plan_services
 from programs.models import Plan
-from programs.selectors import patient_today
 from programs.tests.factories import assign_plan, bundled_template, template_doses
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.urls import reverse
 from assessments.tests.factories import TreadmillTestFactory
 from clinic.models import AuditEvent
 from documents.models import Document
+from patients.dates import patient_today
 from patients.models import RedFlagReport
 from patients.tests.factories import RedFlagReportFactory, WalkLogFactory
-from programs.selectors import patient_today
 from programs.tests.factories import assign_plan
 
 pytestmark = pytest.mark.worker

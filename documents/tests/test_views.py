@@ -12,7 +12,7 @@ from clinic.models import AuditEvent
 from documents import selectors, services
 from documents.models import Document
 from documents.tests.factories import ready_document
-from programs.selectors import patient_today
+from patients.dates import patient_today
 from programs.tests.factories import assign_plan
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,10 @@
 from datetime import timedelta
 from decimal import Decimal
 
+from patients.dates import patient_today
 from programs import services
+from programs.doses import ExerciseDose
 from programs.models import ProgramTemplate, ProgressionSuggestion
-from programs.selectors import patient_today
 
 
 def bundled_template() -> ProgramTemplate:
@@ -15,10 +16,8 @@ def bundled_template() -> ProgramTemplate:
     return ProgramTemplate.objects.get(clinic__isnull=True, slug="walking-flexion-8-weeks")
 
 
-def template_doses(template: ProgramTemplate) -> list[services.ExerciseDose]:
-    return [
-        services.ExerciseDose.from_item(item) for item in template.items.select_related("exercise")
-    ]
+def template_doses(template: ProgramTemplate) -> list[ExerciseDose]:
+    return [ExerciseDose.from_item(item) for item in template.items.select_related("exercise")]
 
 
 def assign_plan(

@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from patients.dates import patient_today
 from programs.models import Plan, PlanVersion, ProgressionSuggestion
 from programs.schedule import plan_week_number
-from programs.selectors import patient_today
 
 pytestmark = pytest.mark.django_db
 

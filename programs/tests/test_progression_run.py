@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from clinic.tests.factories import ClinicFactory, StaffFactory
+from patients.dates import patient_today
 from patients.tests.factories import PatientFactory, RedFlagReportFactory, WalkLogFactory
 from programs import services
 from programs.models import ProgramSettings, ProgressionSuggestion
-from programs.selectors import patient_today
 from programs.tasks import progression_weekly
 from programs.tests.factories import (
     assign_plan,

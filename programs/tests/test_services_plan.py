@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from clinic.models import AuditEvent
+from patients.dates import patient_today
 from patients.signals import red_flag_raised
 from patients.tests.factories import RedFlagReportFactory
 from programs import services
+from programs.doses import ExerciseDose
 from programs.models import Exercise, Plan, PlanVersion
-from programs.selectors import patient_today
 from programs.tests.factories import assign_plan, bundled_template, template_doses
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_another_clinics_exercise_cannot_be_slipped_into_a_plan(patient, therapi
         precautions="Stop if it hurts",
         default_reps=5,
     )
-    doses = [*template_doses(template), services.ExerciseDose(exercise=foreign, reps=5)]
+    doses = [*template_doses(template), ExerciseDose(exercise=foreign, reps=5)]
 
     with pytest.raises(ValidationError, match="your clinic's library"):
         services.plan_assign(

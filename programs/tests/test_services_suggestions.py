@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 
 from clinic.models import AuditEvent
 from clinic.tests.factories import StaffFactory
+from patients.dates import patient_today
 from programs import services
 from programs.models import Plan
-from programs.selectors import patient_today
 from programs.tests.factories import assign_plan, bundled_template, suggestion_for, template_doses
 
 pytestmark = pytest.mark.django_db

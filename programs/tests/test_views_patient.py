@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 
 from clinic.models import AuditEvent
+from patients.dates import patient_today
 from patients.models import Patient
 from patients.tests.factories import WalkLogFactory
 from programs import services
+from programs.doses import ExerciseDose
 from programs.models import Exercise, ExerciseCompletion
-from programs.selectors import patient_today, today_for_patient
+from programs.selectors import today_for_patient
 from programs.tests.factories import assign_plan, bundled_template, suggestion_for, template_doses
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +116,7 @@ def test_todays_plan_uses_a_fixed_number_of_queries(
             precautions="b",
             default_reps=5,
         )
-        doses.append(services.ExerciseDose(exercise=exercise, reps=5))
+        doses.append(ExerciseDose(exercise=exercise, reps=5))
     plan = services.plan_assign(
         patient=patient,
         by=therapist,

@@ -9,10 +9,10 @@ from django.urls import reverse
 from assessments.tests.factories import TreadmillTestFactory
 from clinic.models import AuditEvent
 from clinic.tests.factories import StaffFactory
+from patients.dates import patient_today
 from patients.tests.factories import PatientFactory
 from programs import services
 from programs.models import Exercise, Plan, ProgramSettings, ProgramTemplate
-from programs.selectors import patient_today
 from programs.tests.factories import assign_plan, bundled_template, suggestion_for
 
 pytestmark = pytest.mark.django_db
