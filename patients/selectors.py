@@ -6,8 +6,8 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 
 from clinic.access import get_or_404, scope_patient_data
+from clinic.clinical_rules import ClinicalRules, rules_or_default
 
-from . import targets
 from .dates import local_today
 from .models import Patient, RedFlagReport, ReminderPreference, WalkLog, WalkLogRevision
 
@@ -121,12 +121,14 @@ def get_walklog_for_user(user, pk, *, include_deleted: bool = False) -> WalkLog:
     )
 
 
-def within_target_q() -> Q:
-    """The database form of targets.within_target (CLINICAL.md §7)."""
-    return Q(
-        pain_peak__lte=F("pain_before") + targets.PAIN_RISE_TARGET,
+def within_target_q(rules: ClinicalRules | None = None) -> Q:
+    """The database form of clinic.clinical_rules.within_target (docs/clinical-rules.md
+    §7.2): risen at most the target, settled after rest, and no peak in the severe band."""
+    rules = rules_or_default(rules)
+    return Q(pain_peak__lte=rules.severe_peak) & Q(
+        pain_peak__lte=F("pain_before") + rules.pain_rise_target,
         pain_after__isnull=False,
-        pain_after__lte=F("pain_before") + targets.RECOVERY_MARGIN,
+        pain_after__lte=F("pain_before") + rules.recovery_margin,
     )
 
 

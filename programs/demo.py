@@ -11,6 +11,8 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from patients.dates import patient_today
 from patients.models import RedFlagReport, WalkLog
 from patients.services import walklog_create
@@ -19,6 +21,7 @@ from . import services
 from .doses import ExerciseDose
 from .models import Plan, ProgramTemplate
 from .selectors import baseline_for_patient
+from .services.suggestions import FLARE_WAIT_DAYS
 
 GOOD = (2, 4, 2)  # pain before, peak, after rest: within the +2 target
 OVER = (2, 5, 3)  # one point past the target
@@ -98,8 +101,13 @@ def _story(patient, therapist, template, days, policy, last_week) -> None:
             _log_week(patient, therapist, plan, week_start, FALLBACK_WEEK)
         if number > completed:
             break
-        # The weekly rule runs the morning after the week ends; the therapist decides later.
-        morning = _at(patient, week_start + timedelta(weeks=1), 6)
+        # The weekly rule decides a week once the patient logged after it or two days later
+        # (a flare is asked about on the next log, docs/clinical-rules.md §7.6); here, the
+        # morning three days after the week, or now. The therapist decides later.
+        morning = min(
+            _at(patient, week_start + timedelta(weeks=1, days=FLARE_WAIT_DAYS + 1), 6),
+            timezone.now(),
+        )
         suggestion = services.progression_suggest(plan=plan, now=morning)
         if suggestion is None:
             break  # the plan was paused

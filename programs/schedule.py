@@ -1,6 +1,8 @@
 """Plan weeks, baseline bout, doses in plain words and the schedule preview.
 
 Pure functions over plain data, no ORM (like progression.py), so they are tested with tables.
+The preview and `walking_schedule` project weeks with the weekly rule itself
+(progression.suggest_progression), so they follow its merge and 25 % growth cap exactly.
 """
 
 import math
@@ -10,10 +12,11 @@ from decimal import Decimal
 from fractions import Fraction
 from types import SimpleNamespace
 
+from clinic.clinical_rules import DEFAULT_RULES, ClinicalRules
+
 from .progression import (
     PROGRESS,
     Prescription,
-    ProgressionRules,
     describe_prescription,
     suggest_progression,
 )
@@ -45,10 +48,10 @@ def baseline_bout_minutes(
     *,
     treadmill_onset_seconds: int | None,
     self_reported_minutes: Decimal | float | None,
-    floor_minutes: Decimal | float = 2,
+    floor_minutes: Decimal | float = DEFAULT_RULES.min_bout_minutes,
 ) -> Decimal | None:
-    """CLINICAL.md §7: the shortest of the treadmill level-stage time to first symptoms and the
-    self-reported minutes before pain rises 2 points; at least 2 minutes.
+    """docs/clinical-rules.md §7: the shortest of the treadmill level-stage time to first
+    symptoms and the self-reported minutes before pain rises 2 points; at least 2 minutes.
 
     Rounded down to the half minute (the walk grid of progression.py), so the bout never
     exceeds what the patient showed they tolerate. None when neither is known.
@@ -142,29 +145,25 @@ def schedule_preview(
     prescription,
     progress_from_week: int,
     week_notes: list[dict] | None = None,
-    rules: ProgressionRules | None = None,
+    rules: ClinicalRules | None = None,
 ) -> list[PreviewWeek]:
     """The walking schedule week by week if every week goes to plan.
 
-    Weeks before `progress_from_week` stay at the baseline bout (CLINICAL.md §9 foundation);
-    after that each week applies the weekly rule to a week of sessions all within target,
-    so the preview shows the fastest the plan can go. Real weeks may hold or step back.
+    Weeks before `progress_from_week` stay at the baseline bout (docs/clinical-rules.md §9
+    foundation); after that each week applies the weekly rule to a week of sessions all done
+    and within target, so the preview shows the fastest the plan can go, merges and the 25 %
+    growth cap included (§7). Real weeks may hold or step back.
     """
     notes = {int(n["number"]): n for n in (week_notes or [])}
-    current = Prescription(
-        sessions_per_week=prescription.sessions_per_week,
-        bouts_per_session=prescription.bouts_per_session,
-        bout_minutes=float(prescription.bout_minutes),
+    projected = _projection(
+        start=start,
+        weeks=weeks,
+        prescription=prescription,
+        progress_from_week=progress_from_week,
+        rules=rules,
     )
     rows = []
-    for number in range(1, weeks + 1):
-        changed = False
-        if number > 1 and number >= progress_from_week:
-            logs = [on_target_walk() for _ in range(current.sessions_per_week)]
-            result = suggest_progression(current, logs, rules=rules)
-            if result.decision == PROGRESS:
-                changed = result.prescription != current
-                current = result.prescription
+    for number, (current, changed) in enumerate(projected, start=1):
         note = notes.get(number, {})
         rows.append(
             PreviewWeek(
@@ -181,10 +180,96 @@ def schedule_preview(
     return rows
 
 
-def on_target_walk() -> SimpleNamespace:
-    """A walk that nudged pain by 2 points and settled: what a good week is made of."""
+# The default template's walking (programs/library.py DEFAULT_TEMPLATE, docs/clinical-rules.md
+# §7 and §9): 5 days a week, 3 walks a session, weeks 1-2 foundation, progressing from week 3.
+# Repeated here, not imported, because library.py reads the database and this module is pure.
+DEFAULT_SESSIONS_PER_WEEK = 5
+DEFAULT_BOUTS_PER_SESSION = 3
+DEFAULT_PROGRESS_FROM_WEEK = 3
+
+
+def walking_schedule(
+    baseline_bout_minutes: Decimal | float,
+    *,
+    weeks: int = 8,
+    sessions_per_week: int = DEFAULT_SESSIONS_PER_WEEK,
+    bouts_per_session: int = DEFAULT_BOUTS_PER_SESSION,
+    progress_from_week: int = DEFAULT_PROGRESS_FROM_WEEK,
+    rules: ClinicalRules | None = None,
+) -> list[Prescription]:
+    """Each week's prescription from a baseline bout when every week is within target.
+
+    With the defaults, a 12-minute baseline gives 3 x 12, 3 x 12, 3 x 13.5, 3 x 15,
+    2 x 18.5, 1 x 23, 1 x 25.5, 1 x 28.5: the merge at 15 min and the 25 % cap of
+    docs/clinical-rules.md §7, never 2 x 22.5 or 1 x 45.
+    """
+    baseline = SimpleNamespace(
+        sessions_per_week=sessions_per_week,
+        bouts_per_session=bouts_per_session,
+        bout_minutes=baseline_bout_minutes,
+    )
+    projected = _projection(
+        start=_ANY_MONDAY,
+        weeks=weeks,
+        prescription=baseline,
+        progress_from_week=progress_from_week,
+        rules=rules,
+    )
+    return [current for current, _ in projected]
+
+
+# The weekly rule reads dates only to count distinct days; any start will do.
+_ANY_MONDAY = date(2024, 1, 1)
+
+
+def _projection(
+    *, start: date, weeks: int, prescription, progress_from_week: int, rules
+) -> list[tuple[Prescription, bool]]:
+    """(prescription, changed this week) for weeks 1..weeks, every week on target."""
+    current = Prescription(
+        sessions_per_week=prescription.sessions_per_week,
+        bouts_per_session=prescription.bouts_per_session,
+        bout_minutes=float(prescription.bout_minutes),
+    )
+    rows = []
+    for number in range(1, weeks + 1):
+        changed = False
+        if number > 1 and number >= progress_from_week:
+            last_week = plan_week_start(start, number - 1)
+            result = suggest_progression(current, on_target_week(current, last_week), rules)
+            if result.decision == PROGRESS:
+                changed = result.prescription != current
+                current = result.prescription
+        rows.append((current, changed))
+    return rows
+
+
+def on_target_week(prescription, week_start: date) -> list[SimpleNamespace]:
+    """A week that went to plan: every prescribed session walked in full and on target, one
+    a day (two a day for plans of more than 7 sessions a week)."""
+    minutes = Decimal(str(prescription.bout_minutes)) * prescription.bouts_per_session
+    return [
+        on_target_walk(on=week_start + timedelta(days=i % 7), minutes=minutes)
+        for i in range(prescription.sessions_per_week)
+    ]
+
+
+def on_target_walk(
+    *, on: date | None = None, minutes: Decimal | float | None = None
+) -> SimpleNamespace:
+    """A walk that nudged pain by 2 points and settled: what a good week is made of.
+
+    The weekly rule also needs the walk's local date and minutes (docs/clinical-rules.md §7:
+    a session counts when it reached 80 % of the prescription); on_target_week fills them.
+    """
     return SimpleNamespace(
-        pain_before=2, pain_peak=4, pain_after=2, flare_next_day=False, red_flag=False
+        date=on,
+        minutes=minutes,
+        pain_before=2,
+        pain_peak=4,
+        pain_after=2,
+        flare_next_day=False,
+        red_flag=False,
     )
 
 

@@ -3,7 +3,8 @@ clinic.access; the library is bundled content plus the user's own clinic's."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -11,7 +12,7 @@ from django.http import Http404
 from clinic.access import get_or_404, scope_clinic, scope_patient_data
 from clinic.models import Role
 from patients.dates import patient_today
-from patients.models import Patient, WalkLog
+from patients.models import Patient, RedFlagReport, WalkLog
 
 from . import schedule
 from .models import (
@@ -30,6 +31,67 @@ from .progression import describe_prescription
 
 # How many waiting suggestions the caseload lists at once (oldest first: those wait longest).
 CASELOAD_SUGGESTIONS = 20
+
+
+# --- the weekly progression job -------------------------------------------------------------
+
+
+@dataclass
+class ProgressionInputs:
+    """What the weekly rule reads for a batch of plan weeks, by plan or patient id."""
+
+    versions: dict = field(default_factory=lambda: defaultdict(list))
+    logs: dict = field(default_factory=lambda: defaultdict(list))
+    reports: dict = field(default_factory=lambda: defaultdict(list))
+
+
+_PRESCRIPTION_FIELDS = ("sessions_per_week", "bouts_per_session", "bout_minutes")
+_WALK_FIELDS = ("pain_before", "pain_peak", "pain_after", "minutes")
+
+
+def progression_weeks_inputs(*, plan_ids, patient_ids, first: date, last: date):
+    """Versions, walk logs and red-flag reports for the weekly rule: three queries for any
+    number of plans. Logs come from `first` to two days after `last` (the next log answers
+    for a flare after the week's last walk, docs/clinical-rules.md §7.6); each log's
+    `flare_next_day` is moved onto the walk it was about, the patient's walk before it."""
+    inputs = ProgressionInputs()
+    for version in (
+        PlanVersion.objects.filter(plan_id__in=plan_ids)
+        .only(*_PRESCRIPTION_FIELDS, "plan_id", "number", "effective_from")
+        .order_by("plan_id", "number")
+    ):
+        inputs.versions[version.plan_id].append(version)
+
+    rows = (
+        WalkLog.objects.filter(
+            patient_id__in=patient_ids,
+            deleted_at__isnull=True,
+            date__gte=first,
+            date__lte=last + timedelta(days=7),
+        )
+        .order_by("patient_id", "date", "start_time", "created_at", "id")
+        .values("id", "patient_id", "date", "flare_next_day", *_WALK_FIELDS)
+    )
+    # A flare on the batch's first log is about a walk of an earlier, decided week: dropped.
+    for row in rows:
+        patient_id = row.pop("patient_id")
+        reported_flare = row.pop("flare_next_day")
+        walks = inputs.logs[patient_id]
+        if reported_flare and walks:
+            walks[-1].flare_next_day = True
+        walks.append(SimpleNamespace(red_flag=False, flare_next_day=False, **row))
+
+    # A local date is at most a day either side of the UTC date.
+    window_start = datetime.combine(first - timedelta(days=1), time.min, tzinfo=UTC)
+    window_end = datetime.combine(last + timedelta(days=2), time.min, tzinfo=UTC)
+    # Reported during the weeks, or later about a walk of the weeks.
+    for report in RedFlagReport.objects.filter(
+        Q(reported_at__gte=window_start, reported_at__lt=window_end)
+        | Q(source_log__date__gte=first, source_log__date__lte=last),
+        patient_id__in=patient_ids,
+    ).only("patient_id", "reported_at", "source_log_id"):
+        inputs.reports[report.patient_id].append(report)
+    return inputs
 
 
 # --- settings -------------------------------------------------------------------------------

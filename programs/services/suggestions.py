@@ -5,24 +5,22 @@ stores the suggestion, and applies what a therapist approves.
 """
 
 import zoneinfo
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from clinic.audit import Action
 from clinic.models import Clinic, User
 from patients.dates import patient_today
-from patients.models import RedFlagReport, WalkLog
 
-from .. import schedule
+from .. import schedule, selectors
 from ..models import Plan, PlanVersion, ProgramSettings, ProgressionSuggestion
 from ..progression import HOLD, PROGRESS, suggest_progression
 from . import checks
@@ -49,6 +47,8 @@ def _week_red_flags(reports, logs_in_week, week_start, week_end, tz) -> list[Sim
             extra.append(
                 SimpleNamespace(
                     id=None,
+                    date=local,
+                    minutes=None,
                     pain_before=None,
                     pain_peak=None,
                     pain_after=None,
@@ -81,8 +81,16 @@ def _foundation_hold(result, *, week_number: int, progress_from_week: int, bout)
     )
 
 
-_PRESCRIPTION_FIELDS = ("sessions_per_week", "bouts_per_session", "bout_minutes")
-_PAIN_FIELDS = ("pain_before", "pain_peak", "pain_after", "flare_next_day")
+# docs/clinical-rules.md §7.6 [C]: how long a week waits for the patient's next log (which
+# asks about a flare after the week's last walk) before it is decided without it.
+FLARE_WAIT_DAYS = 2
+
+
+def _week_ready(candidate, patient_logs, now: datetime) -> bool:
+    today = now.astimezone(candidate.tz).date()
+    if (today - candidate.week_end).days > FLARE_WAIT_DAYS:
+        return True
+    return any(log.date > candidate.week_end for log in patient_logs)
 
 
 def _settings_of(clinic: Clinic) -> ProgramSettings:
@@ -133,36 +141,16 @@ def _suggest_chunk(plans: list[Plan], now: datetime) -> int:
     candidates = [c for c in candidates if (c.plan.pk, c.week_start) not in done]
     if not candidates:
         return 0
-    plan_ids = [c.plan.pk for c in candidates]
-    patient_ids = {c.plan.patient_id for c in candidates}
-    first = min(c.week_start for c in candidates)
-    last = max(c.week_end for c in candidates)
-
-    versions = defaultdict(list)
-    for version in (
-        PlanVersion.objects.filter(plan_id__in=plan_ids)
-        .only(*_PRESCRIPTION_FIELDS, "plan_id", "number", "effective_from")
-        .order_by("plan_id", "number")
-    ):
-        versions[version.plan_id].append(version)
-
-    logs = defaultdict(list)
-    for row in WalkLog.objects.filter(
-        patient_id__in=patient_ids, deleted_at__isnull=True, date__gte=first, date__lte=last
-    ).values("id", "patient_id", "date", *_PAIN_FIELDS):
-        logs[row.pop("patient_id")].append(SimpleNamespace(red_flag=False, **row))
-
-    # A local date is at most a day either side of the UTC date.
-    window_start = datetime.combine(first - timedelta(days=1), time.min, tzinfo=UTC)
-    window_end = datetime.combine(last + timedelta(days=2), time.min, tzinfo=UTC)
-    reports = defaultdict(list)
-    # Reported during the weeks, or later about a walk of the weeks.
-    for report in RedFlagReport.objects.filter(
-        Q(reported_at__gte=window_start, reported_at__lt=window_end)
-        | Q(source_log__date__gte=first, source_log__date__lte=last),
-        patient_id__in=patient_ids,
-    ).only("patient_id", "reported_at", "source_log_id"):
-        reports[report.patient_id].append(report)
+    weeks = selectors.progression_weeks_inputs(
+        plan_ids=[c.plan.pk for c in candidates],
+        patient_ids={c.plan.patient_id for c in candidates},
+        first=min(c.week_start for c in candidates),
+        last=max(c.week_end for c in candidates),
+    )
+    versions, logs, reports = weeks.versions, weeks.logs, weeks.reports
+    # docs/clinical-rules.md §7.6: a flare is asked on the next log, about the walk before
+    # it. A week is decided once the patient logged after it, or two days after it ended.
+    candidates = [c for c in candidates if _week_ready(c, logs[c.plan.patient_id], now)]
 
     settings_by_clinic = {}
     rows = []

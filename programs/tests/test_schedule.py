@@ -2,11 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
 
-from programs.progression import Prescription, ProgressionRules
+from clinic.clinical_rules import ClinicalRules
+from programs.progression import PROGRESS, Prescription, ProgressionRules, suggest_progression
 from programs.schedule import (
     baseline_bout_minutes,
     describe_change,
@@ -15,10 +17,12 @@ from programs.schedule import (
     describe_weekly,
     last_completed_week,
     minutes_text,
+    on_target_week,
     plan_week_end,
     plan_week_number,
     plan_week_start,
     schedule_preview,
+    walking_schedule,
 )
 
 START = date(2026, 3, 5)  # a Thursday: plan weeks need not start on a Monday
@@ -150,12 +154,14 @@ def test_preview_merges_bouts_at_15_minutes():
         start=START, weeks=3, prescription=_plan(minutes=14), progress_from_week=1
     )
 
+    # docs/clinical-rules.md §7: the merge grows the continuous walk by at most 25 %
+    # (15.5 * 1.25 = 19.375, rounded down), not to 46.5 / 2 = 23.5.
     assert [(w.prescription.bouts_per_session, w.prescription.bout_minutes) for w in weeks] == [
         (3, 14),
         (3, 15.5),
-        (2, 23.5),
+        (2, 19),
     ]
-    assert weeks[2].text == "2 walks of 23.5 minutes, rest bent forward between them"
+    assert weeks[2].text == "2 walks of 19 minutes, rest bent forward between them"
 
 
 def test_preview_follows_the_clinic_rules_and_carries_the_week_notes():
@@ -165,12 +171,100 @@ def test_preview_follows_the_clinic_rules_and_carries_the_week_notes():
         prescription=_plan(),
         progress_from_week=2,
         week_notes=[{"number": 2, "phase": "Build", "note": "Longer walks"}],
-        rules=ProgressionRules(progress_step=0.5),
+        rules=ProgressionRules(progress_step=0.5, max_bout_growth=0.5),
     )
 
     assert weeks[1].prescription.bout_minutes == 9
     assert (weeks[1].phase, weeks[1].note) == ("Build", "Longer walks")
     assert (weeks[0].phase, weeks[0].note) == ("", "")
+
+
+def test_preview_caps_a_large_clinic_step_at_25pct_growth():
+    weeks = schedule_preview(
+        start=START,
+        weeks=2,
+        prescription=_plan(),
+        progress_from_week=2,
+        rules=ProgressionRules(progress_step=0.5),
+    )
+
+    assert weeks[1].prescription.bout_minutes == 7.5
+
+
+def _walks(schedule):
+    return [(p.bouts_per_session, p.bout_minutes) for p in schedule]
+
+
+@pytest.mark.parametrize(
+    ("baseline", "expected"),
+    [
+        pytest.param(
+            6,
+            [(3, 6), (3, 6), (3, 7), (3, 8), (3, 9), (3, 10), (3, 11), (3, 12.5)],
+            id="6-minute-baseline",
+        ),
+        pytest.param(
+            12,
+            [(3, 12), (3, 12), (3, 13.5), (3, 15), (2, 18.5), (1, 23), (1, 25.5), (1, 28.5)],
+            id="12-minute-baseline-merges-3x15-2x18.5-1x23",
+        ),
+        pytest.param(
+            2,
+            [(3, 2), (3, 2), (3, 2.5), (3, 3), (3, 3.5), (3, 4), (3, 5), (3, 6)],
+            id="2-minute-baseline-grows-by-25pct-at-most",
+        ),
+        pytest.param(
+            Decimal("15.0"),
+            [(3, 15), (3, 15), (2, 18.5), (1, 23), (1, 25.5), (1, 28.5), (1, 31.5), (1, 35)],
+            id="15-minute-baseline-merges-in-week-3",
+        ),
+    ],
+)
+def test_walking_schedule_when_every_week_is_within_target(baseline, expected):
+    assert _walks(walking_schedule(baseline)) == expected
+
+
+def test_merge_cap_12_minute_baseline_never_reaches_2x22_5_or_1x45():
+    walks = _walks(walking_schedule(12, weeks=12))
+
+    assert (2, 22.5) not in walks
+    assert not any(minutes >= 45 for _, minutes in walks)
+    assert (2, 18.5) in walks and (1, 23) in walks
+
+
+@pytest.mark.parametrize("baseline", [x / 2 for x in range(4, 61)])
+@pytest.mark.parametrize("bouts", [1, 2, 3, 4, 6])
+def test_no_week_of_the_schedule_grows_a_walk_more_than_25pct(baseline, bouts):
+    weeks = walking_schedule(baseline, weeks=12, bouts_per_session=bouts, progress_from_week=2)
+
+    for before, after in zip(weeks, weeks[1:], strict=False):
+        growth = Fraction(str(after.bout_minutes)) / Fraction(str(before.bout_minutes))
+        assert growth <= Fraction(5, 4)
+        assert after.bouts_per_session in (before.bouts_per_session, before.bouts_per_session - 1)
+
+
+def test_walking_schedule_is_the_preview_without_the_dates():
+    preview = schedule_preview(
+        start=START, weeks=8, prescription=_plan(minutes=12), progress_from_week=3
+    )
+
+    assert walking_schedule(12) == [w.prescription for w in preview]
+
+
+def test_walking_schedule_follows_the_rules():
+    rules = ClinicalRules(merge_at_minutes=20)
+
+    assert _walks(walking_schedule(15, rules=rules))[2:4] == [(3, 16.5), (3, 18.5)]
+
+
+@pytest.mark.parametrize("sessions", [1, 5, 7, 10, 14])
+def test_an_on_target_week_progresses_whatever_the_days_a_week(sessions):
+    current = Prescription(sessions, 3, 6.0)
+
+    week = on_target_week(current, START)
+
+    assert len(week) == sessions
+    assert suggest_progression(current, week).decision == PROGRESS
 
 
 def _version(kind="adjust", minutes=6, sessions=5, exercises=()):
