@@ -33,5 +33,13 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 @admin.register(AssessmentSettings)
 class AssessmentSettingsAdmin(admin.ModelAdmin):
-    list_display = ["clinic", "treadmill_speed", "treadmill_speed_unit", "treadmill_incline"]
+    list_display = [
+        "clinic",
+        "treadmill_speed",
+        "treadmill_speed_unit",
+        "treadmill_incline",
+        "cart_strong_pct",
+        "cart_min_height_in",
+        "walker_min_height_in",
+    ]
     raw_id_fields = ["clinic"]

@@ -5,11 +5,16 @@ project's chart helpers (clinic.charts: pygal, one look, a self-contained SVG wi
 and no external reference, so the same file works in an <img>, in a PDF, or saved);
 `table_rows()` says the same in text for screen readers and print. The baseline is the
 first result; the meaningful-change line is where a meaningful improvement on that
-baseline begins (CLINICAL.md §4).
+baseline begins (docs/clinical-rules.md §4).
+
+A measure's `source` is where its results come from: "administration" (questionnaires) or
+the slug of a walk-test kind (assessments.registry), whose value the measure's `read`
+takes from each result. `series_for()` gives every measure with results, for pages and PDFs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,6 +26,17 @@ from clinic import charts as drawing
 from . import scoring
 from .models import METRES_PER, DistanceUnit
 
+ADMINISTRATION = "administration"
+
+
+def _level_minutes_before_symptoms(result, distance_unit: str) -> float:
+    return _value(Decimal(result.level_tolerance_s) / 60, 1)
+
+
+def _walking_distance(result, distance_unit: str) -> float:
+    unit = DistanceUnit.MI if distance_unit == "mi" else DistanceUnit.KM
+    return _value(result.distance_m / METRES_PER[unit], 2)
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -28,9 +44,12 @@ class Measure:
     title: str
     axis: str
     higher_is_better: bool
-    source: str  # "administration", "treadmill" or "walk"
+    source: str  # ADMINISTRATION, or a walk-test kind's slug (assessments.registry)
     rule: str = ""  # instrument scoring rule, for administrations
     score_key: str = ""
+    # For walk tests: the value of one result, given the clinic's distance unit.
+    read: Callable[[object, str], float | None] | None = None
+    distance: bool = False  # the axis is the clinic's distance unit
     low: float | None = None
     high: float | None = None
     threshold: float | None = None  # meaningful change, in points (or % when relative)
@@ -48,7 +67,7 @@ MEASURES: dict[str, Measure] = {
             title="Back pain",
             axis="pain, 0 to 10",
             higher_is_better=False,
-            source="administration",
+            source=ADMINISTRATION,
             rule="nprs",
             score_key="back",
             low=0,
@@ -62,7 +81,7 @@ MEASURES: dict[str, Measure] = {
             title="Leg pain",
             axis="pain, 0 to 10",
             higher_is_better=False,
-            source="administration",
+            source=ADMINISTRATION,
             rule="nprs",
             score_key="leg",
             low=0,
@@ -76,7 +95,7 @@ MEASURES: dict[str, Measure] = {
             title="Activities (PSFS)",
             axis="ability, 0 to 10",
             higher_is_better=True,
-            source="administration",
+            source=ADMINISTRATION,
             rule="psfs",
             score_key="mean",
             low=0,
@@ -91,14 +110,16 @@ MEASURES: dict[str, Measure] = {
             title="Disability (ODI)",
             axis="index %",
             higher_is_better=False,
-            source="administration",
+            source=ADMINISTRATION,
             rule="odi",
             score_key="index",
             low=0,
             high=100,
             threshold=scoring.ODI_MEANINGFUL_CHANGE,
             change_rule="odi",
-            threshold_note="a fall of 10 points (Ostelo 2008)",
+            threshold_note=(
+                "a fall of 10 points, or of 30 % of the first score if that is less (Ostelo 2008)"
+            ),
             decimals=1,
         ),
         Measure(
@@ -106,7 +127,7 @@ MEASURES: dict[str, Measure] = {
             title="ZCQ symptom severity",
             axis="score, 1 to 5",
             higher_is_better=False,
-            source="administration",
+            source=ADMINISTRATION,
             rule="zcq",
             score_key="severity",
             low=1,
@@ -121,12 +142,12 @@ MEASURES: dict[str, Measure] = {
             title="ZCQ physical function",
             axis="score, 1 to 4",
             higher_is_better=False,
-            source="administration",
+            source=ADMINISTRATION,
             rule="zcq",
             score_key="function",
             low=1,
             high=4,
-            # CLINICAL.md §4: trials count an improvement of 0.5 or more as success.
+            # docs/clinical-rules.md §4: trials count an improvement of 0.5 or more as success.
             threshold=0.5,
             threshold_note="a fall of 0.5 (the success mark used in trials)",
             decimals=2,
@@ -137,6 +158,7 @@ MEASURES: dict[str, Measure] = {
             axis="minutes",
             higher_is_better=True,
             source="treadmill",
+            read=_level_minutes_before_symptoms,
             low=0,
             high=10,
             threshold_note="no published threshold for this measure",
@@ -147,7 +169,9 @@ MEASURES: dict[str, Measure] = {
             title="Self-paced walking distance",
             axis="distance",
             higher_is_better=True,
-            source="walk",
+            source="self-paced-walk",
+            read=_walking_distance,
+            distance=True,
             low=0,
             threshold=scoring.SPWT_MEANINGFUL_CHANGE_PCT,
             relative=True,
@@ -170,31 +194,43 @@ def _value(value, decimals: int) -> float:
 
 
 def measure_series(measure: Measure, results, *, distance_unit: str = "km") -> list[Point]:
-    """Dated values, oldest first, from current results of the measure's kind."""
+    """Dated values, oldest first, from current results of the measure's source."""
     points = []
     for result in results:
-        if measure.source == "administration":
+        if measure.source == ADMINISTRATION:
             if result.instrument.scoring_rule != measure.rule:
                 continue
             value = (result.scores or {}).get(measure.score_key)
-            if value is None:
-                continue
-            points.append((result.performed_on, result.created_at, float(value)))
-        elif measure.source == "treadmill":
-            minutes = Decimal(result.level_tolerance_s) / 60
-            points.append((result.performed_on, result.created_at, _value(minutes, 1)))
-        elif measure.source == "walk":
-            metres = result.distance_m
-            shown = (
-                metres / METRES_PER[DistanceUnit.MI if distance_unit == "mi" else DistanceUnit.KM]
-            )
-            points.append((result.performed_on, result.created_at, _value(shown, 2)))
+            value = None if value is None else float(value)
+        else:
+            value = measure.read(result, distance_unit)
+        if value is None:
+            continue
+        points.append((result.performed_on, result.created_at, value))
     points.sort(key=lambda p: (p[0], p[1]))
     return [Point(on=on, value=value) for on, _, value in points]
 
 
+def series_for(
+    results_by_source: Mapping[str, list], *, distance_unit: str = "km"
+) -> list[tuple[Measure, list[Point]]]:
+    """Every measure that has results, with its points, in `MEASURES` order.
+
+    `results_by_source` maps a measure's source ("administration" or a walk-test slug) to
+    current results; a source that is missing has no results.
+    """
+    found = []
+    for measure in MEASURES.values():
+        points = measure_series(
+            measure, results_by_source.get(measure.source, ()), distance_unit=distance_unit
+        )
+        if points:
+            found.append((measure, points))
+    return found
+
+
 def axis_label(measure: Measure, distance_unit: str = "km") -> str:
-    if measure.source == "walk":
+    if measure.distance:
         return "miles" if distance_unit == "mi" else "kilometres"
     return measure.axis
 
@@ -203,12 +239,17 @@ def threshold_value(measure: Measure, baseline: float) -> float | None:
     """Where a meaningful improvement on the baseline begins, kept inside the scale."""
     if measure.threshold is None:
         return None
-    if measure.relative:
-        value = baseline * (1 + measure.threshold / 100)
-    elif measure.higher_is_better:
-        value = baseline + measure.threshold
+    if measure.change_rule:
+        # One definition of the threshold: scoring's (e.g. the ODI's 10 points or 30 %).
+        try:
+            step = scoring.meaningful_change_points(measure.change_rule, baseline)
+        except ValueError:
+            return None
+    elif measure.relative:
+        step = baseline * measure.threshold / 100
     else:
-        value = baseline - measure.threshold
+        step = measure.threshold
+    value = baseline + step if measure.higher_is_better else baseline - step
     if measure.low is not None:
         value = max(value, measure.low)
     if measure.high is not None:

@@ -66,7 +66,7 @@ def _treadmill(patient, tester, *, on, index, retest=False):
     }
     for stage, values in stages.items():
         fields.update({f"{stage}_{name}": value for name, value in values.items()})
-    services.treadmill_test_create(patient=patient, tester=tester, **fields)
+    services.walk_test_create(kind="treadmill", patient=patient, tester=tester, **fields)
 
 
 def seed(*, clinic, staff, patients):
@@ -86,7 +86,8 @@ def seed(*, clinic, staff, patients):
 
         if not ShoppingCartTest.objects.filter(patient=patient).exists():
             without_s = 150 + 15 * index
-            services.cart_test_create(
+            services.walk_test_create(
+                kind="cart",
                 patient=patient,
                 tester=tester,
                 performed_on=baseline,
@@ -103,6 +104,7 @@ def seed(*, clinic, staff, patients):
         if not SelfPacedWalkTest.objects.filter(patient=patient).exists():
             for week, metres in ((0, 380 + 20 * index), (WEEKS, 520 + 30 * index)):
                 services.walk_test_create(
+                    kind="self-paced-walk",
                     patient=patient,
                     tester=tester,
                     performed_on=baseline + timedelta(weeks=week, days=-1 if week else 0),

@@ -199,14 +199,14 @@ def _expect_values(items, default_values, expected, label, check: _Checker) -> N
 
 
 def _check_nprs(items, default_values, check: _Checker) -> None:
-    # CLINICAL.md §4: NPRS is a 0-10 rating.
+    # docs/clinical-rules.md §4: NPRS is a 0-10 rating.
     if any(item.get("kind", KIND_CHOICE) != KIND_CHOICE for item in items):
         check.add("items", "NPRS items are 0-10 choices.")
     _expect_values(items, default_values, list(range(11)), "NPRS", check)
 
 
 def _check_psfs(items, default_values, check: _Checker) -> None:
-    # CLINICAL.md §4: up to 5 activities, each rated 0 (unable) to 10.
+    # docs/clinical-rules.md §4: up to 5 activities, each rated 0 (unable) to 10.
     if not 1 <= len(items) <= scoring.PSFS_MAX_ACTIVITIES:
         check.add("items", "the PSFS has 1 to 5 activity items.")
     if any(item.get("kind") != KIND_ACTIVITY for item in items):
@@ -215,8 +215,8 @@ def _check_psfs(items, default_values, check: _Checker) -> None:
 
 
 def _check_sshq(items, default_values, check: _Checker) -> None:
-    # CLINICAL.md §5: ten yes/no items (group "screen"), in the published order; optional
-    # red-flag questions (CLINICAL.md §6) in group "red_flag" are asked but not scored.
+    # docs/clinical-rules.md §5: ten yes/no items (group "screen"), in the published order; optional
+    # red-flag questions (docs/clinical-rules.md §6) in group "red_flag" are asked but not scored.
     groups = _groups(items)
     extra = sorted(set(groups) - {"screen", "red_flag"})
     if extra:
@@ -227,15 +227,15 @@ def _check_sshq(items, default_values, check: _Checker) -> None:
 
 
 def _check_odi(items, default_values, check: _Checker) -> None:
-    # CLINICAL.md §4: 10 sections scored 0-5.
+    # docs/clinical-rules.md §4: 10 sections scored 0-5.
     if len(items) != scoring.ODI_SECTIONS:
         check.add("items", f"the ODI has exactly 10 sections; this file has {len(items)}.")
     _expect_values(items, default_values, list(range(6)), "ODI", check)
 
 
 def _check_zcq(items, default_values, check: _Checker) -> None:
-    # CLINICAL.md §4: severity 7 items 1-5, function 5 items 1-4, satisfaction 6 items 1-4
-    # (asked after treatment only, so a clinic may leave that part out).
+    # docs/clinical-rules.md §4: severity 7 items 1-5, function 5 items 1-4, satisfaction 6
+    # items 1-4 (asked after treatment only, so a clinic may leave that part out).
     groups = _groups(items)
     extra = sorted(set(groups) - set(scoring.ZCQ_SUBSCALES))
     if extra:
@@ -382,7 +382,7 @@ def score(
             "yes_count": sum(screen),
             "bladder_item": scoring.sshq_bladder_red_flag(screen),
             # Red-flag signs by name ("red_flag_bladder" -> "bladder"), as patients.RedFlagReport
-            # names them (CLINICAL.md §6).
+            # names them (docs/clinical-rules.md §6).
             "red_flags": [
                 key.removeprefix("red_flag_") for key in flags if answers.get(key) is True
             ],
@@ -399,15 +399,23 @@ def score(
         parts: dict[str, list] = {}
         for item in items:
             parts.setdefault(item["group"], []).append(answers.get(item["key"]))
-        # CLINICAL.md §4: satisfaction is asked after treatment only; all blank = not asked.
+        # docs/clinical-rules.md §4: satisfaction is asked after treatment only; all blank =
+        # not asked.
         if "satisfaction" in parts and all(v is None for v in parts["satisfaction"]):
             del parts["satisfaction"]
         return scoring.score_zcq(parts, max_missing=zcq_max_missing)
     raise ValueError(f"Unknown scoring rule: {rule!r}.")
 
 
-def explain(definition: Mapping, scores: Mapping) -> list[str]:
-    """Plain sentences for a patient or clinician about what the score means."""
+AUDIENCES = ("patient", "clinician")
+
+
+def explain(definition: Mapping, scores: Mapping, *, audience: str = "patient") -> list[str]:
+    """Plain sentences about what the score means, for a patient (the default) or for a
+    clinician. They differ for the ODI only: clinicians read the Fairbank band names,
+    patients plain words (docs/clinical-rules.md §4)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience: {audience!r}.")
     rule = definition["scoring_rule"]
     if rule == "nprs":
         return [
@@ -436,11 +444,21 @@ def explain(definition: Mapping, scores: Mapping) -> list[str]:
             ]
         return lines
     if rule == "odi":
-        if scores["index"] is None:
+        index = scores["index"]
+        if index is None:
             return ["Too many sections were left blank to give a score."]
+        if audience == "clinician":
+            return [
+                f"Disability index {index} % ({scoring.odi_band(index)}, Fairbank band). "
+                "Lower is better; a fall of 10 points, or of 30 % of the baseline if that "
+                "comes first, is a meaningful improvement (Ostelo 2008)."
+            ]
+        # docs/clinical-rules.md §4: patients never see "crippled" or "bed-bound or
+        # exaggerating"; the band is said in plain words.
         return [
-            f"Disability index {scores['index']} % ({scores['band']}). Lower is better; "
-            "a fall of 10 points or more is a meaningful improvement."
+            f"Your disability score is {index} % ({scoring.odi_band_plain(index)}). Lower "
+            "is better; a fall of 10 points, or of 30 % of your first score if that is "
+            "less, is a change you would usually notice."
         ]
     if rule == "zcq":
         lines = []

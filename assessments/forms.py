@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 
 from . import engine
 from .models import (
+    CART_STRONG_PCT_RANGE,
     CART_WALK_LIMIT_S,
+    HEIGHT_CUTOFF_RANGE_IN,
     RECOVERY_LIMIT_S,
     SPWT_LIMIT_S,
     TREADMILL_STAGE_LIMIT_S,
@@ -136,6 +138,24 @@ def _decimal_field(label: str, *, low, high, required=True, places=1) -> forms.D
     )
 
 
+class WalkTestForm(forms.ModelForm):
+    """What every walk-test form shares (assessments.registry reads it): the clinic's
+    settings as `defaults`, the cleaned fields a service takes, the initial values that
+    start a correction from the version being corrected."""
+
+    def __init__(self, *args, defaults: AssessmentSettings | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.defaults = defaults if defaults is not None else AssessmentSettings()
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    @classmethod
+    def initial_for(cls, result) -> dict:
+        """Initial values for a correction form: the version being corrected."""
+        return {name: getattr(result, name) for name in cls._meta.fields}
+
+
 class CorrectionMixin(forms.Form):
     correction_note = forms.CharField(
         label="Reason for the correction",
@@ -164,7 +184,7 @@ STAGE_FIELDS = (
 )
 
 
-class TreadmillTestForm(forms.ModelForm):
+class TreadmillTestForm(WalkTestForm):
     """Both stages of the test; the stopwatch script fills the time fields."""
 
     performed_on = date_field()
@@ -183,7 +203,7 @@ class TreadmillTestForm(forms.ModelForm):
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, defaults: AssessmentSettings | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for stage in TreadmillTest.STAGES:
             self.fields[f"{stage}_speed"] = _decimal_field("Speed", low=0.1, high=20)
@@ -223,6 +243,12 @@ class TreadmillTestForm(forms.ModelForm):
                 ],
                 widget=forms.RadioSelect,
                 error_messages={"required": "Choose why the walk stopped."},
+                # docs/clinical-rules.md §2: such a stage cannot support criteria a or c.
+                help_text=(
+                    "A stage stopped for another reason (fatigue, a phone call, the belt) "
+                    "cannot show criteria a or c; if nothing else is met the result is "
+                    "inconclusive."
+                ),
             )
             self.fields[f"{stage}_pain_start"] = pain_field("Pain at the start (0-10)")
             self.fields[f"{stage}_pain_end"] = pain_field("Pain at the end (0-10)")
@@ -231,7 +257,8 @@ class TreadmillTestForm(forms.ModelForm):
             self.fields[f"{stage}_speed_unit"].label = "Speed unit"
             self.fields[f"{stage}_incline_unit"].label = "Incline unit"
         self.fields["note"].label = "Note (optional)"
-        if defaults is not None and not self.is_bound and not self.initial.get("level_speed"):
+        defaults = self.defaults
+        if not self.is_bound and not self.initial.get("level_speed"):
             for stage in TreadmillTest.STAGES:
                 self.initial.setdefault(f"{stage}_speed", defaults.treadmill_speed)
                 self.initial.setdefault(f"{stage}_speed_unit", defaults.treadmill_speed_unit)
@@ -268,27 +295,22 @@ class TreadmillTestForm(forms.ModelForm):
                 )
         return cleaned
 
-    def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+    @classmethod
+    def initial_for(cls, result) -> dict:
+        initial = super().initial_for(result)
+        for stage in TreadmillTest.STAGES:
+            initial[f"{stage}_no_symptoms"] = getattr(result, f"{stage}_onset_s") is None
+        return initial
 
 
 class TreadmillCorrectionForm(CorrectionMixin, TreadmillTestForm):
     pass
 
 
-def initial_from(result, form_class) -> dict:
-    """Initial values for a correction form: the version being corrected."""
-    initial = {name: getattr(result, name) for name in form_class._meta.fields}
-    if isinstance(result, TreadmillTest):
-        for stage in TreadmillTest.STAGES:
-            initial[f"{stage}_no_symptoms"] = getattr(result, f"{stage}_onset_s") is None
-    return initial
-
-
 # --- Shopping Cart Test -----------------------------------------------------
 
 
-class ShoppingCartTestForm(forms.ModelForm):
+class ShoppingCartTestForm(WalkTestForm):
     performed_on = date_field()
 
     class Meta:
@@ -344,9 +366,8 @@ class ShoppingCartTestForm(forms.ModelForm):
         self.fields["support"].label = "Support used"
         self.fields["stoop_test"].label = "Stoop test (optional)"
         self.fields["note"].label = "Note (optional)"
-
-    def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        # docs/clinical-rules.md §3: the clinic's cut-offs, shown next to the height fields.
+        self.thresholds = self.defaults.cart_thresholds()
 
 
 class ShoppingCartCorrectionForm(CorrectionMixin, ShoppingCartTestForm):
@@ -356,7 +377,7 @@ class ShoppingCartCorrectionForm(CorrectionMixin, ShoppingCartTestForm):
 # --- Self-Paced Walking Test ------------------------------------------------
 
 
-class SelfPacedWalkTestForm(forms.ModelForm):
+class SelfPacedWalkTestForm(WalkTestForm):
     performed_on = date_field()
 
     class Meta:
@@ -397,9 +418,6 @@ class SelfPacedWalkTestForm(forms.ModelForm):
             error_messages={"required": "Choose why the walk stopped."},
         )
         self.fields["note"].label = "Note (optional)"
-
-    def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class SelfPacedWalkCorrectionForm(CorrectionMixin, SelfPacedWalkTestForm):
@@ -609,6 +627,9 @@ class AssessmentSettingsForm(forms.ModelForm):
             "treadmill_incline_unit",
             "odi_max_missing",
             "zcq_max_missing",
+            "cart_strong_pct",
+            "cart_min_height_in",
+            "walker_min_height_in",
             "booking_text",
         ]
         widgets = {"booking_text": forms.Textarea(attrs={"rows": 3})}
@@ -634,3 +655,41 @@ class AssessmentSettingsForm(forms.ModelForm):
         )
         self.fields["booking_text"].label = "How to book (shown after the public stenosis quiz)"
         self.fields["booking_text"].required = False
+        low, high = CART_STRONG_PCT_RANGE
+        self.fields["cart_strong_pct"] = _whole_number_field(
+            "Cart test: improvement that counts as strong (%)",
+            low=low,
+            high=high,
+            help_text=(
+                "More than this much longer walking with support is flagged as strongly "
+                "consistent with neurogenic claudication. Stride's default, 75 %, comes from "
+                "the grocery cart letter (Diabetes Care 2003)."
+            ),
+        )
+        low, high = HEIGHT_CUTOFF_RANGE_IN
+        self.fields["cart_min_height_in"] = _whole_number_field(
+            "Cart test: patients shorter than this may not bend forward on a cart (inches)",
+            low=low,
+            high=high,
+            help_text="Stride's default: 64 in (5 ft 4 in, 162.6 cm), for a 42 in cart handle.",
+        )
+        self.fields["walker_min_height_in"] = _whole_number_field(
+            "Cart test: patients shorter than this may not bend forward on a walker (inches)",
+            low=low,
+            high=high,
+            help_text="Stride's default: 62 in (5 ft 2 in, 157.5 cm), for a 34 in walker handle.",
+        )
+
+
+def _whole_number_field(label: str, *, low: int, high: int, help_text: str):
+    message = f"Enter a whole number from {low} to {high}."
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        help_text=help_text,
+        error_messages={
+            "required": message,
+            **dict.fromkeys(("invalid", "min_value", "max_value"), message),
+        },
+    )

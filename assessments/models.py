@@ -20,9 +20,9 @@ from patients.models import Patient
 
 from . import scoring
 
-# CLINICAL.md §2: each treadmill stage runs up to 10 minutes.
+# docs/clinical-rules.md §2: each treadmill stage runs up to 10 minutes.
 TREADMILL_STAGE_LIMIT_S = scoring.TREADMILL_STAGE_LIMIT_S
-# CLINICAL.md §4: the Self-Paced Walking Test runs up to 30 minutes (Tomkins 2009).
+# docs/clinical-rules.md §4: the Self-Paced Walking Test runs up to 30 minutes (Tomkins 2009).
 SPWT_LIMIT_S = 30 * 60
 # Not a clinical rule: the cart walks have no published limit; 30 minutes is a sanity bound
 # that catches a mistyped time without refusing any real walk.
@@ -122,14 +122,21 @@ class StopReason(models.TextChoices):
     OTHER = "other", "Other reason"
 
 
+# Not clinical rules: bounds that keep a clinic's cart settings meaningful. Below 50 % the
+# "strong" flag would overlap arterial claudication (<= 50 %, docs/clinical-rules.md §3);
+# 48-78 inches (4 ft to 6 ft 6 in) holds any sensible handle-height cut-off.
+CART_STRONG_PCT_RANGE = (50, 200)
+HEIGHT_CUTOFF_RANGE_IN = (48, 78)
+
+
 class AssessmentSettings(models.Model):
     """A clinic's defaults for assessments. Missing row = the product defaults below."""
 
     clinic = models.OneToOneField(
         Clinic, on_delete=models.PROTECT, related_name="assessment_settings"
     )
-    # CLINICAL.md §2: 1.2 mph [V, Deen 1995 for related protocols] and 15 % [C] are defaults
-    # a clinic may change; each test stores what was actually used.
+    # docs/clinical-rules.md §2: 1.2 mph [V, Deen 1995 for related protocols] and 15 % [C]
+    # are defaults a clinic may change; each test stores what was actually used.
     treadmill_speed = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("1.2"))
     treadmill_speed_unit = models.CharField(
         max_length=8, choices=SpeedUnit.choices, default=SpeedUnit.MPH
@@ -138,7 +145,8 @@ class AssessmentSettings(models.Model):
     treadmill_incline_unit = models.CharField(
         max_length=8, choices=InclineUnit.choices, default=InclineUnit.PERCENT
     )
-    # CLINICAL.md §4: "more than one missing -> no score" [S]; sources differ, so a setting.
+    # docs/clinical-rules.md §4: "more than one missing -> no score" [S]; sources differ,
+    # so a setting.
     odi_max_missing = models.PositiveSmallIntegerField(
         default=1, help_text="ODI sections that may be left blank and still give a score."
     )
@@ -149,6 +157,23 @@ class AssessmentSettings(models.Model):
     booking_text = models.TextField(
         blank=True,
         help_text="How to book an appointment: shown at the end of the public stenosis quiz.",
+    )
+    # docs/clinical-rules.md §3: the cart test's "strong" threshold (> 75 %, from the
+    # Diabetes Care 2003 letter [C]) and the heights under which a cart (5'4") or walker
+    # (5'2") handle may not bend the patient forward: clinic settings, shown with each result.
+    cart_strong_pct = models.PositiveSmallIntegerField(
+        "Cart test: improvement that counts as strong (%)",
+        default=scoring.SHOPPING_CART_STRONG_PCT,
+        help_text="More than this much longer walking with support is flagged as strongly "
+        "consistent with neurogenic claudication.",
+    )
+    cart_min_height_in = models.PositiveSmallIntegerField(
+        "Cart test: shortest patient a shopping cart suits (inches)",
+        default=scoring.CART_MIN_HEIGHT_IN,
+    )
+    walker_min_height_in = models.PositiveSmallIntegerField(
+        "Cart test: shortest patient a wheeled walker suits (inches)",
+        default=scoring.WALKER_MIN_HEIGHT_IN,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,10 +197,43 @@ class AssessmentSettings(models.Model):
                     "At most 3 ODI sections or 2 ZCQ items per part may be left blank."
                 ),
             ),
+            models.CheckConstraint(
+                name="assessments_settings_cart_strong_range",
+                condition=Q(
+                    cart_strong_pct__gte=CART_STRONG_PCT_RANGE[0],
+                    cart_strong_pct__lte=CART_STRONG_PCT_RANGE[1],
+                ),
+                # No percent sign: Django formats this message with "%".
+                violation_error_message=(
+                    "The cart test's strong improvement must be a percentage from "
+                    f"{CART_STRONG_PCT_RANGE[0]} to {CART_STRONG_PCT_RANGE[1]}."
+                ),
+            ),
+            models.CheckConstraint(
+                name="assessments_settings_cart_heights_range",
+                condition=Q(
+                    cart_min_height_in__gte=HEIGHT_CUTOFF_RANGE_IN[0],
+                    cart_min_height_in__lte=HEIGHT_CUTOFF_RANGE_IN[1],
+                    walker_min_height_in__gte=HEIGHT_CUTOFF_RANGE_IN[0],
+                    walker_min_height_in__lte=HEIGHT_CUTOFF_RANGE_IN[1],
+                ),
+                violation_error_message=(
+                    "Height cut-offs must be from "
+                    f"{HEIGHT_CUTOFF_RANGE_IN[0]} to {HEIGHT_CUTOFF_RANGE_IN[1]} inches."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Assessment settings for {self.clinic}"
+
+    def cart_thresholds(self) -> dict:
+        """The clinic's cart-test settings as `scoring.interpret_shopping_cart` takes them."""
+        return {
+            "strong_pct": self.cart_strong_pct,
+            "cart_min_height_in": self.cart_min_height_in,
+            "walker_min_height_in": self.walker_min_height_in,
+        }
 
 
 class ResultQuerySet(models.QuerySet):
@@ -227,7 +285,8 @@ class Result(models.Model):
 
 
 class TreadmillTest(Result):
-    """Two-Stage Treadmill Test (Fritz 1997, CLINICAL.md §2): level, rest, then inclined."""
+    """Two-Stage Treadmill Test (Fritz 1997, docs/clinical-rules.md §2): level, rest, then
+    inclined."""
 
     tester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -374,7 +433,7 @@ class TreadmillTest(Result):
 
 
 class ShoppingCartTest(Result):
-    """Walking without and then with a cart or wheeled walker (CLINICAL.md §3)."""
+    """Walking without and then with a cart or wheeled walker (docs/clinical-rules.md §3)."""
 
     class Support(models.TextChoices):
         CART = "cart", "Shopping cart"
@@ -502,26 +561,46 @@ class ShoppingCartTest(Result):
         }
 
     @cached_property
+    def clinic_settings(self) -> AssessmentSettings:
+        """The clinic's settings the result is read with (the defaults when it has none).
+
+        Selectors load them with the result (`patient__clinic__assessment_settings`), so this
+        costs no query on a list; the interpretation always uses the settings as they are now
+        and the page shows them next to it.
+        """
+        try:
+            return self.patient.clinic.assessment_settings
+        except AssessmentSettings.DoesNotExist:
+            return AssessmentSettings()
+
+    @cached_property
     def interpretation(self) -> scoring.ShoppingCartResult:
-        return scoring.interpret_shopping_cart(self.walk("without"), self.walk("with"))
+        return scoring.interpret_shopping_cart(
+            self.walk("without"),
+            self.walk("with"),
+            support=self.support,
+            patient_height_in=self.patient_height_in,
+            **self.clinic_settings.cart_thresholds(),
+        )
 
     @property
-    def patient_height_cm(self) -> Decimal | None:
+    def patient_height_in(self) -> Decimal | None:
         if self.patient_height is None:
             return None
-        if self.height_unit == HeightUnit.INCH:
-            return self.patient_height * Decimal("2.54")
+        if self.height_unit == HeightUnit.CM:
+            return self.patient_height / Decimal("2.54")
         return self.patient_height
 
     @property
     def short_for_standard_handle(self) -> bool:
-        """CLINICAL.md §3: a 42-inch cart handle may not flex patients under 5'4" (162.6 cm)."""
-        height = self.patient_height_cm
-        return height is not None and height < Decimal("162.6")
+        """docs/clinical-rules.md §3: shorter than the cut-off of the support used (a cart
+        5'4", a walker 5'2", or the clinic's settings), so the handle may not have made them
+        bend forward. False when the height was not recorded."""
+        return self.interpretation.short_for_support is True
 
 
 class SelfPacedWalkTest(Result):
-    """Self-Paced Walking Test (Tomkins 2009, CLINICAL.md §4): level ground, own pace."""
+    """Self-Paced Walking Test (Tomkins 2009, docs/clinical-rules.md §4): level ground, own pace."""
 
     tester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     distance = models.DecimalField(max_digits=7, decimal_places=2)

@@ -1,4 +1,5 @@
-"""Reads of assessments shared by views, PDFs and other apps; all go through clinic.access."""
+"""Reads of assessments shared by views, PDFs and other apps; all go through clinic.access
+(except `results_for_report`, for the PDF worker, which has no user: see there)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,17 +11,17 @@ from django.utils import timezone
 from clinic.access import get_or_404, scope_patient_data
 from patients.models import Patient
 
+from . import charts, registry
 from .models import (
     Administration,
     AssessmentSettings,
     Instrument,
     QuestionnaireAssignment,
-    SelfPacedWalkTest,
-    ShoppingCartTest,
     TreadmillTest,
 )
+from .registry import WALK_TESTS, WalkTestKind
 
-RESULT_MODELS = (TreadmillTest, ShoppingCartTest, SelfPacedWalkTest, Administration)
+RESULT_MODELS = (*(kind.model for kind in WALK_TESTS), Administration)
 
 
 def assessment_settings_for(clinic) -> AssessmentSettings:
@@ -63,37 +64,26 @@ def bundled_instrument(code: str) -> Instrument:
 # --- Results ----------------------------------------------------------------
 
 
-def treadmill_tests_for_user(user) -> QuerySet[TreadmillTest]:
-    return scope_patient_data(TreadmillTest.objects.all(), user)
-
-
-def cart_tests_for_user(user) -> QuerySet[ShoppingCartTest]:
-    return scope_patient_data(ShoppingCartTest.objects.all(), user)
-
-
-def walk_tests_for_user(user) -> QuerySet[SelfPacedWalkTest]:
-    return scope_patient_data(SelfPacedWalkTest.objects.all(), user)
+def walk_tests_for_user(user, kind: str) -> QuerySet:
+    """The walk tests of one kind (a registry slug) the user may see, every version."""
+    return scope_patient_data(registry.walk_test_kind(kind).model.objects.all(), user)
 
 
 def administrations_for_user(user) -> QuerySet[Administration]:
     return scope_patient_data(Administration.objects.all(), user)
 
 
-_SCOPED = {
-    TreadmillTest: treadmill_tests_for_user,
-    ShoppingCartTest: cart_tests_for_user,
-    SelfPacedWalkTest: walk_tests_for_user,
-    Administration: administrations_for_user,
-}
+def _related(model) -> list[str]:
+    if model is Administration:
+        return ["given_by", "instrument"]
+    return list(registry.kind_of(model).related)
 
 
 def get_result_for_user(model, user, pk):
     """Any version of a result the user may see (with its patient and people), else a 404."""
-    related = ["patient__clinic", "corrected_by", "supersedes", "superseded_by"]
-    related.append("given_by" if model is Administration else "tester")
-    if model is Administration:
-        related.append("instrument")
-    return get_or_404(_SCOPED[model](user).select_related(*related), pk=pk)
+    related = ["patient__clinic", "corrected_by", "supersedes", "superseded_by", *_related(model)]
+    queryset = scope_patient_data(model.objects.all(), user).select_related(*related)
+    return get_or_404(queryset, pk=pk)
 
 
 def result_versions(result) -> list:
@@ -107,51 +97,100 @@ def result_versions(result) -> list:
     )
 
 
+@dataclass(frozen=True)
+class HistorySection:
+    kind: WalkTestKind
+    results: list
+
+
 @dataclass
 class PatientHistory:
-    """A patient's current results, newest first, loaded with a fixed number of queries."""
+    """A patient's current results, newest first, loaded with a fixed number of queries.
 
-    treadmill_tests: list = field(default_factory=list)
-    cart_tests: list = field(default_factory=list)
-    walk_tests: list = field(default_factory=list)
+    `walk_tests` maps each registry slug to that kind's results (empty lists included when
+    they were loaded).
+    """
+
+    walk_tests: dict[str, list] = field(default_factory=dict)
     administrations: list = field(default_factory=list)
 
     @property
+    def sections(self) -> list[HistorySection]:
+        """The walk-test kinds that have results, in registry order."""
+        return [
+            HistorySection(kind, self.walk_tests[kind.slug])
+            for kind in WALK_TESTS
+            if self.walk_tests.get(kind.slug)
+        ]
+
+    def results_for(self, source: str) -> list:
+        """Results for a chart measure's source ("administration" or a registry slug)."""
+        if source == charts.ADMINISTRATION:
+            return self.administrations
+        return self.walk_tests.get(source, [])
+
+    @property
+    def by_source(self) -> dict[str, list]:
+        return {charts.ADMINISTRATION: self.administrations, **self.walk_tests}
+
+    @property
     def is_empty(self) -> bool:
-        return not (
-            self.treadmill_tests or self.cart_tests or self.walk_tests or self.administrations
-        )
+        return not (self.administrations or any(self.walk_tests.values()))
 
 
-def history_for_patient(user, patient: Patient, *, questionnaires_only=False) -> PatientHistory:
-    """Current results for one patient (four queries, or one for questionnaires only)."""
-    history = PatientHistory()
-    history.administrations = list(
-        administrations_for_user(user)
+def _current_walk_tests(user, kind: WalkTestKind, patient: Patient) -> list:
+    return list(
+        walk_tests_for_user(user, kind.slug)
         .current()
         .filter(patient=patient)
-        .select_related("instrument", "given_by")
+        .select_related(*kind.related)
     )
+
+
+def history_for_patient(
+    user, patient: Patient, *, questionnaires_only=False, sources=None
+) -> PatientHistory:
+    """Current results for one patient: one query per walk-test kind and one for the
+    questionnaires (only the questionnaires with `questionnaires_only`; only the given
+    chart `sources`, "administration" or registry slugs, when they are named)."""
+    wanted = set(sources) if sources is not None else None
     if questionnaires_only:
-        return history
-    history.treadmill_tests = list(
-        treadmill_tests_for_user(user).current().filter(patient=patient).select_related("tester")
-    )
-    history.cart_tests = list(
-        cart_tests_for_user(user).current().filter(patient=patient).select_related("tester")
-    )
-    history.walk_tests = list(
-        walk_tests_for_user(user).current().filter(patient=patient).select_related("tester")
-    )
+        wanted = {charts.ADMINISTRATION}
+    history = PatientHistory()
+    if wanted is None or charts.ADMINISTRATION in wanted:
+        history.administrations = list(
+            administrations_for_user(user)
+            .current()
+            .filter(patient=patient)
+            .select_related("instrument", "given_by")
+        )
+    for kind in WALK_TESTS:
+        if wanted is None or kind.slug in wanted:
+            history.walk_tests[kind.slug] = _current_walk_tests(user, kind, patient)
     return history
 
 
+@dataclass(frozen=True)
+class LatestResult:
+    kind: WalkTestKind
+    result: object | None
+
+
 def latest_results_for_patient(user, patient: Patient) -> dict:
-    """The newest current result of each kind, for the summary on the patient's page."""
+    """The newest current result of each kind, for the summary on the patient's page:
+    `walk_tests` (a LatestResult per registry kind) and the five newest `questionnaires`."""
     return {
-        "treadmill": treadmill_tests_for_user(user).current().filter(patient=patient).first(),
-        "cart": cart_tests_for_user(user).current().filter(patient=patient).first(),
-        "walk": walk_tests_for_user(user).current().filter(patient=patient).first(),
+        "walk_tests": [
+            LatestResult(
+                kind,
+                walk_tests_for_user(user, kind.slug)
+                .current()
+                .filter(patient=patient)
+                .select_related(*kind.related)
+                .first(),
+            )
+            for kind in WALK_TESTS
+        ],
         "questionnaires": list(
             administrations_for_user(user)
             .current()
@@ -161,12 +200,54 @@ def latest_results_for_patient(user, patient: Patient) -> dict:
     }
 
 
+@dataclass
+class ReportResults:
+    """A patient's current results up to a day, oldest first, for the progress report."""
+
+    walk_tests: dict[str, list]
+    administrations: list
+
+    @property
+    def by_source(self) -> dict[str, list]:
+        """For `charts.series_for`: every result up to the report's last day."""
+        return {charts.ADMINISTRATION: self.administrations, **self.walk_tests}
+
+    def in_period(self, start: date) -> dict[str, list]:
+        """The same, from `start` on: what the report lists, by source."""
+        return {
+            source: [result for result in results if result.performed_on >= start]
+            for source, results in self.by_source.items()
+        }
+
+
+def results_for_report(patient: Patient, *, until: date) -> ReportResults:
+    """Current results of every walk-test kind and every questionnaire, performed on or
+    before `until`, oldest first: one query per kind plus one for the questionnaires.
+
+    For the PDF worker, which has no user: `patient` must come from a row made through a
+    scoped page (documents.Document), so this function trusts it.
+    """
+
+    def rows(model, *related):
+        return list(
+            model.objects.current()
+            .filter(patient=patient, performed_on__lte=until)
+            .select_related(*related)
+            .order_by("performed_on", "created_at", "id")
+        )
+
+    return ReportResults(
+        walk_tests={kind.slug: rows(kind.model, *kind.related) for kind in WALK_TESTS},
+        administrations=rows(Administration, "instrument"),
+    )
+
+
 def latest_treadmill_level_onset_s(patient: Patient) -> int | None:
     """Level-stage time to first symptoms of the patient's latest treadmill test, in seconds.
 
     The whole level walk counts when no symptoms came; None when no test was recorded.
-    For walking programmes (CLINICAL.md §7: the baseline bout). `patient` must come from a
-    scoped selector: this function trusts it.
+    For walking programmes (docs/clinical-rules.md §7: the baseline bout). `patient` must
+    come from a scoped selector: this function trusts it.
     """
     latest = (
         TreadmillTest.objects.current()

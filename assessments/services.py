@@ -16,16 +16,13 @@ from clinic.models import STAFF_ROLES, Clinic, Role, User
 from patients.models import Patient
 from patients.services import redflag_report
 
-from . import engine
+from . import engine, registry
 from .models import (
     Administration,
     AssessmentSettings,
     Instrument,
     QuestionnaireAssignment,
     Result,
-    SelfPacedWalkTest,
-    ShoppingCartTest,
-    TreadmillTest,
 )
 from .selectors import assessment_settings_for, patient_today
 
@@ -106,59 +103,28 @@ def _correct(old: Result, *, corrected_by: User, correction_note: str, request, 
 
 
 @transaction.atomic
-def treadmill_test_create(
-    *, patient: Patient, tester: User, request=None, **fields
-) -> TreadmillTest:
-    """Record a Two-Stage Treadmill Test. `fields` are the model's stage fields and date."""
+def walk_test_create(*, kind: str, patient: Patient, tester: User, request=None, **fields):
+    """Record a walk test of `kind` (an assessments.registry slug, such as treadmill or
+    self-paced-walk). `fields` are the model's fields (date, stages or walks...), as the
+    kind's form cleans them; the tester must be staff of the patient's clinic."""
+    try:
+        model = registry.walk_test_kind(kind).model
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
     _check_staff(patient, tester)
-    return _record(
-        TreadmillTest, patient=patient, actor=tester, request=request, tester=tester, **fields
-    )
-
-
-@transaction.atomic
-def treadmill_test_correct(
-    *, test: TreadmillTest, corrected_by: User, correction_note: str, request=None, **fields
-) -> TreadmillTest:
-    """A new version of `test` with `fields` changed; the old version stays in the history."""
-    return _correct(
-        test, corrected_by=corrected_by, correction_note=correction_note, request=request, **fields
-    )
-
-
-@transaction.atomic
-def cart_test_create(*, patient: Patient, tester: User, request=None, **fields) -> ShoppingCartTest:
-    """Record a Shopping Cart Test (and the stoop test, when done)."""
-    _check_staff(patient, tester)
-    return _record(
-        ShoppingCartTest, patient=patient, actor=tester, request=request, tester=tester, **fields
-    )
-
-
-@transaction.atomic
-def cart_test_correct(
-    *, test: ShoppingCartTest, corrected_by: User, correction_note: str, request=None, **fields
-) -> ShoppingCartTest:
-    return _correct(
-        test, corrected_by=corrected_by, correction_note=correction_note, request=request, **fields
-    )
-
-
-@transaction.atomic
-def walk_test_create(
-    *, patient: Patient, tester: User, request=None, **fields
-) -> SelfPacedWalkTest:
-    """Record a Self-Paced Walking Test."""
-    _check_staff(patient, tester)
-    return _record(
-        SelfPacedWalkTest, patient=patient, actor=tester, request=request, tester=tester, **fields
-    )
+    return _record(model, patient=patient, actor=tester, request=request, tester=tester, **fields)
 
 
 @transaction.atomic
 def walk_test_correct(
-    *, test: SelfPacedWalkTest, corrected_by: User, correction_note: str, request=None, **fields
-) -> SelfPacedWalkTest:
+    *, test: Result, corrected_by: User, correction_note: str, request=None, **fields
+) -> Result:
+    """A new version of a walk test with `fields` changed; the old version stays in the
+    history. Any kind in assessments.registry."""
+    try:
+        registry.kind_of(test)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
     return _correct(
         test, corrected_by=corrected_by, correction_note=correction_note, request=request, **fields
     )
@@ -248,8 +214,9 @@ def administration_create(
 
 
 def _raise_red_flags(administration: Administration, *, signs, request) -> None:
-    """CLINICAL.md §6: any red-flag sign opens a report, which alerts the therapist and the
-    clinic admins and stays open until a clinician acknowledges it (patients app)."""
+    """docs/clinical-rules.md §6: any red-flag sign opens a report, which alerts the
+    therapist and the clinic admins and stays open until a clinician acknowledges it
+    (patients app)."""
     if not signs:
         return
     redflag_report(

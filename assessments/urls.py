@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .registry import WALK_TESTS
 
 app_name = "assessments"
 
@@ -9,14 +10,16 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_history, name="patient-history"),
     path("patients/<int:pk>/summary/", views.patient_summary, name="patient-summary"),
     path("patients/<int:pk>/charts/<slug:measure>.svg", views.chart, name="chart"),
-    path(
-        "patients/<int:pk>/treadmill/new/",
-        views.test_create,
-        {"kind": "treadmill"},
-        name="treadmill-create",
+    # Recording a walk test, one URL per kind in assessments.registry
+    *(
+        path(
+            f"patients/<int:pk>/{kind.slug}/new/",
+            views.test_create,
+            {"kind": kind.slug},
+            name=f"{kind.slug}-create",
+        )
+        for kind in WALK_TESTS
     ),
-    path("patients/<int:pk>/cart/new/", views.test_create, {"kind": "cart"}, name="cart-create"),
-    path("patients/<int:pk>/walk/new/", views.test_create, {"kind": "walk"}, name="walk-create"),
     path(
         "patients/<int:pk>/questionnaires/<int:instrument_pk>/new/",
         views.administer,
@@ -24,17 +27,24 @@ urlpatterns = [
     ),
     path("patients/<int:pk>/assign/", views.assign, name="assign"),
     # One result (any version)
-    path("treadmill/<int:pk>/", views.test_detail, {"kind": "treadmill"}, name="treadmill-detail"),
-    path(
-        "treadmill/<int:pk>/correct/",
-        views.test_correct,
-        {"kind": "treadmill"},
-        name="treadmill-correct",
+    *(
+        pattern
+        for kind in WALK_TESTS
+        for pattern in (
+            path(
+                f"{kind.slug}/<int:pk>/",
+                views.test_detail,
+                {"kind": kind.slug},
+                name=f"{kind.slug}-detail",
+            ),
+            path(
+                f"{kind.slug}/<int:pk>/correct/",
+                views.test_correct,
+                {"kind": kind.slug},
+                name=f"{kind.slug}-correct",
+            ),
+        )
     ),
-    path("cart/<int:pk>/", views.test_detail, {"kind": "cart"}, name="cart-detail"),
-    path("cart/<int:pk>/correct/", views.test_correct, {"kind": "cart"}, name="cart-correct"),
-    path("walk/<int:pk>/", views.test_detail, {"kind": "walk"}, name="walk-detail"),
-    path("walk/<int:pk>/correct/", views.test_correct, {"kind": "walk"}, name="walk-correct"),
     path("questionnaires/<int:pk>/", views.administration_detail, name="administration-detail"),
     path(
         "questionnaires/<int:pk>/correct/",

@@ -5,8 +5,6 @@ Every page that shows a result writes an audit event; anything outside the user'
 a 404 (clinic.access).
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -20,8 +18,8 @@ from clinic.charts import svg_response
 from clinic.models import Role
 from patients.selectors import get_patient_for_user, patient_for_account
 
-from . import charts, engine, forms, public_quiz, selectors, services
-from .models import Administration, Instrument, SelfPacedWalkTest, ShoppingCartTest, TreadmillTest
+from . import charts, engine, forms, public_quiz, registry, selectors, services
+from .models import Administration, Instrument
 
 therapist_required = role_required(Role.THERAPIST)
 patient_or_staff_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)
@@ -50,90 +48,47 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-# --- Walking tests: one set of views, three kinds ---------------------------
+# --- Walking tests: one set of views for every kind in assessments.registry --------
 
 
-@dataclass(frozen=True)
-class TestKind:
-    slug: str
-    model: type
-    form: type
-    correction_form: type
-    create: object
-    correct: object
-    title: str
-
-    def form_template(self) -> str:
-        return f"assessments/{self.slug}_form.html"
-
-    def detail_template(self) -> str:
-        return f"assessments/{self.slug}_detail.html"
-
-
-KINDS = {
-    "treadmill": TestKind(
-        "treadmill",
-        TreadmillTest,
-        forms.TreadmillTestForm,
-        forms.TreadmillCorrectionForm,
-        services.treadmill_test_create,
-        services.treadmill_test_correct,
-        "Two-Stage Treadmill Test",
-    ),
-    "cart": TestKind(
-        "cart",
-        ShoppingCartTest,
-        forms.ShoppingCartTestForm,
-        forms.ShoppingCartCorrectionForm,
-        services.cart_test_create,
-        services.cart_test_correct,
-        "Shopping Cart Test",
-    ),
-    "walk": TestKind(
-        "walk",
-        SelfPacedWalkTest,
-        forms.SelfPacedWalkTestForm,
-        forms.SelfPacedWalkCorrectionForm,
-        services.walk_test_create,
-        services.walk_test_correct,
-        "Self-Paced Walking Test",
-    ),
-}
-
-
-def _form_kwargs(kind: TestKind, request) -> dict:
-    if kind.model is TreadmillTest:
-        return {"defaults": selectors.assessment_settings_for(request.user.clinic)}
-    return {}
+def _kind(slug: str) -> registry.WalkTestKind:
+    try:
+        return registry.walk_test_kind(slug)
+    except ValueError:
+        raise Http404 from None
 
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def test_create(request, pk, kind):
-    kind = KINDS[kind]
+    kind = _kind(kind)
     patient = get_patient_for_user(request.user, pk)
     form = kind.form(
         request.POST or None,
         initial={"performed_on": selectors.patient_today(patient)},
-        **_form_kwargs(kind, request),
+        defaults=selectors.assessment_settings_for(request.user.clinic),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = kind.create(
-                patient=patient, tester=request.user, request=request, **form.service_fields()
+            result = services.walk_test_create(
+                kind=kind.slug,
+                patient=patient,
+                tester=request.user,
+                request=request,
+                **form.service_fields(),
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, f"{kind.title} saved.")
-            return redirect(f"assessments:{kind.slug}-detail", pk=result.pk)
+            return redirect(kind.detail_url_name, pk=result.pk)
     context = {"form": form, "patient": patient, "kind": kind}
-    return render(request, kind.form_template(), context)
+    return render(request, kind.form_template, context)
 
 
 @staff_required
 def test_detail(request, pk, kind):
-    kind = KINDS[kind]
+    kind = _kind(kind)
     result = selectors.get_result_for_user(kind.model, request.user, pk)
     _audit_view(request, patient_id=result.patient_id, obj=result)
     context = {
@@ -142,23 +97,27 @@ def test_detail(request, pk, kind):
         "kind": kind,
         "versions": selectors.result_versions(result),
     }
-    return render(request, kind.detail_template(), context)
+    return render(request, kind.detail_template, context)
 
 
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def test_correct(request, pk, kind):
-    kind = KINDS[kind]
+    kind = _kind(kind)
     result = selectors.get_result_for_user(kind.model, request.user, pk)
     if hasattr(result, "superseded_by"):
         messages.info(request, "That version was already corrected: this is the current one.")
-        return redirect(f"assessments:{kind.slug}-correct", pk=_current_pk(result))
-    form = kind.correction_form(request.POST or None, initial=forms.initial_from(result, kind.form))
+        return redirect(kind.correct_url_name, pk=_current_pk(result))
+    form = kind.correction_form(
+        request.POST or None,
+        initial=kind.form.initial_for(result),
+        defaults=selectors.assessment_settings_for(request.user.clinic),
+    )
     if request.method == "GET":
         _audit_view(request, patient_id=result.patient_id, obj=result)
     if request.method == "POST" and form.is_valid():
         try:
-            corrected = kind.correct(
+            corrected = services.walk_test_correct(
                 test=result,
                 corrected_by=request.user,
                 correction_note=form.cleaned_data["correction_note"],
@@ -169,9 +128,9 @@ def test_correct(request, pk, kind):
             _add_errors(form, error)
         else:
             messages.success(request, "Correction saved. The earlier version is kept.")
-            return redirect(f"assessments:{kind.slug}-detail", pk=corrected.pk)
+            return redirect(kind.detail_url_name, pk=corrected.pk)
     context = {"form": form, "patient": result.patient, "kind": kind, "result": result}
-    return render(request, kind.form_template(), context)
+    return render(request, kind.form_template, context)
 
 
 def _current_pk(result) -> int:
@@ -237,7 +196,9 @@ def administration_detail(request, pk):
         "result": administration,
         "patient": administration.patient,
         "answers": _answer_rows(administration),
-        "explanation": engine.explain(administration.instrument.definition, administration.scores),
+        "explanation": engine.explain(
+            administration.instrument.definition, administration.scores, audience="clinician"
+        ),
         "versions": selectors.result_versions(administration),
     }
     return render(request, "assessments/administration_detail.html", context)
@@ -338,27 +299,16 @@ def assignment_stop(request, pk):
 
 def _chart_sections(patient, history) -> list[dict]:
     unit = patient.clinic.distance_unit
-    sections = []
-    for measure in charts.MEASURES.values():
-        if measure.source == "treadmill":
-            results = history.treadmill_tests
-        elif measure.source == "walk":
-            results = history.walk_tests
-        else:
-            results = history.administrations
-        points = charts.measure_series(measure, results, distance_unit=unit)
-        if not points:
-            continue
-        sections.append(
-            {
-                "measure": measure,
-                "alt": charts.describe(measure, points, distance_unit=unit),
-                "rows": charts.table_rows(measure, points),
-                "axis": charts.axis_label(measure, unit),
-                "url": reverse("assessments:chart", args=[patient.pk, measure.code]),
-            }
-        )
-    return sections
+    return [
+        {
+            "measure": measure,
+            "alt": charts.describe(measure, points, distance_unit=unit),
+            "rows": charts.table_rows(measure, points),
+            "axis": charts.axis_label(measure, unit),
+            "url": reverse("assessments:chart", args=[patient.pk, measure.code]),
+        }
+        for measure, points in charts.series_for(history.by_source, distance_unit=unit)
+    ]
 
 
 @staff_required
@@ -393,18 +343,11 @@ def chart(request, pk, measure):
     if measure is None:
         raise Http404
     patient = get_patient_for_user(request.user, pk)
-    if request.user.role == Role.PATIENT and measure.source != "administration":
+    if request.user.role == Role.PATIENT and measure.source != charts.ADMINISTRATION:
         raise Http404  # patients see their questionnaires; walking tests are the clinic's
-    history = selectors.history_for_patient(
-        request.user, patient, questionnaires_only=measure.source == "administration"
-    )
-    results = {
-        "treadmill": history.treadmill_tests,
-        "walk": history.walk_tests,
-        "administration": history.administrations,
-    }[measure.source]
+    history = selectors.history_for_patient(request.user, patient, sources=[measure.source])
     unit = patient.clinic.distance_unit
-    points = charts.measure_series(measure, results, distance_unit=unit)
+    points = charts.measure_series(measure, history.results_for(measure.source), distance_unit=unit)
     _audit_view(
         request, patient_id=patient.pk, object_type="assessments.chart", object_id=measure.code
     )
@@ -469,7 +412,10 @@ def my_result(request, pk):
     context = {
         "result": administration,
         "instrument": administration.instrument,
-        "explanation": engine.explain(administration.instrument.definition, administration.scores),
+        # docs/clinical-rules.md §4: a patient never sees the Fairbank ODI band names.
+        "explanation": engine.explain(
+            administration.instrument.definition, administration.scores, audience="patient"
+        ),
         "clinic": request.user.clinic,
     }
     return render(request, "assessments/my_result.html", context)
@@ -518,7 +464,7 @@ def stenosis_quiz(request):
             scores = engine.score(instrument.definition, form.answers)
             context.update(
                 scores=scores,
-                explanation=engine.explain(instrument.definition, scores),
+                explanation=engine.explain(instrument.definition, scores, audience="patient"),
                 booking=public_quiz.booking_for(clinic),
             )
             return render(request, "assessments/quiz_result.html", context)

@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments import charts as assessment_charts
-from assessments.models import Administration, SelfPacedWalkTest, ShoppingCartTest, TreadmillTest
+from assessments.selectors import results_for_report
 from clinic import charts
 from patients import progress as walk_progress
 from patients import targets
@@ -329,15 +329,12 @@ def _walking_charts(weeks: list[ReportWeek]) -> list[Chart]:
     ]
 
 
-def _assessment_charts(results: dict, distance_unit: str) -> list[Chart]:
+def _assessment_charts(results_by_source: dict, distance_unit: str) -> list[Chart]:
     """The same charts as the assessments history page, up to the report's last day."""
     found = []
-    for measure in assessment_charts.MEASURES.values():
-        points = assessment_charts.measure_series(
-            measure, results[measure.source], distance_unit=distance_unit
-        )
-        if not points:
-            continue
+    for measure, points in assessment_charts.series_for(
+        results_by_source, distance_unit=distance_unit
+    ):
         svg = assessment_charts.render_svg(measure, points, distance_unit=distance_unit)
         found.append(
             Chart(
@@ -350,19 +347,6 @@ def _assessment_charts(results: dict, distance_unit: str) -> list[Chart]:
             )
         )
     return found
-
-
-def _results_until(model, patient: Patient, end: date, *related) -> list:
-    return list(
-        model.objects.current()
-        .filter(patient=patient, performed_on__lte=end)
-        .select_related(*related)
-        .order_by("performed_on", "created_at", "id")
-    )
-
-
-def _in_period(results: list, start: date) -> list:
-    return [r for r in results if r.performed_on >= start]
 
 
 def report_context(document: Document) -> dict:
@@ -395,11 +379,8 @@ def report_context(document: Document) -> dict:
         .values(*PROGRESS_FIELDS)
     )
     weeks = _report_weeks(rows, plans, start, end, tz)
-    treadmill = _results_until(TreadmillTest, patient, end, "tester")
-    cart = _results_until(ShoppingCartTest, patient, end, "tester")
-    walk_tests = _results_until(SelfPacedWalkTest, patient, end, "tester")
-    administrations = _results_until(Administration, patient, end, "instrument")
-    results = {"treadmill": treadmill, "walk": walk_tests, "administration": administrations}
+    results = results_for_report(patient, until=end)
+    listed = results.in_period(start)
     red_flags = list(
         RedFlagReport.objects.filter(patient=patient, reported_at__gte=since, reported_at__lt=until)
         .select_related("acknowledged_by")
@@ -432,11 +413,11 @@ def report_context(document: Document) -> dict:
         "weeks": weeks,
         "summary": _walking_summary(weeks),
         "walking_charts": _walking_charts(weeks),
-        "treadmill_tests": _in_period(treadmill, start),
-        "cart_tests": _in_period(cart, start),
-        "walk_tests": _in_period(walk_tests, start),
-        "administrations": _in_period(administrations, start),
-        "assessment_charts": _assessment_charts(results, patient.clinic.distance_unit),
+        "treadmill_tests": listed["treadmill"],
+        "cart_tests": listed["cart"],
+        "walk_tests": listed["self-paced-walk"],
+        "administrations": listed["administration"],
+        "assessment_charts": _assessment_charts(results.by_source, patient.clinic.distance_unit),
         "red_flags": red_flags,
         "plan_changes": changes,
         "distance_unit": patient.clinic.get_distance_unit_display(),

@@ -91,3 +91,28 @@ def test_walking_distance_follows_the_clinics_unit(patient):
     measure = charts.MEASURES["spwt"]
     assert charts.measure_series(measure, [walk], distance_unit="mi")[0].value == 1.0
     assert charts.measure_series(measure, [walk], distance_unit="km")[0].value == 1.61
+
+
+@pytest.mark.parametrize(
+    ("baseline", "line"),
+    [
+        pytest.param(20.0, 14.0, id="30pct-of-20-comes-first"),
+        pytest.param(30.0, 21.0, id="30pct-of-30"),
+        pytest.param(50.0, 40.0, id="10-points-come-first"),
+        pytest.param(0.0, 0.0, id="baseline-0"),
+    ],
+)
+def test_the_odi_line_is_10_points_or_30pct_of_the_baseline(baseline, line):
+    assert charts.threshold_value(charts.MEASURES["odi"], baseline) == pytest.approx(line)
+
+
+def test_the_odi_table_marks_30pct_of_a_low_baseline_as_meaningful():
+    rows = charts.table_rows(charts.MEASURES["odi"], points(20.0, 15.0, 14.0))
+    assert [r["meaningful"] for r in rows] == [None, False, True]
+
+
+def test_series_for_skips_sources_and_measures_without_results(patient):
+    walk = SelfPacedWalkTestFactory(patient=patient)
+    found = charts.series_for({"self-paced-walk": [walk]})
+    assert [(m.code, [p.value for p in pts]) for m, pts in found] == [("spwt", [0.42])]
+    assert charts.series_for({}) == []

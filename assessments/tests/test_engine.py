@@ -153,7 +153,7 @@ def test_odi_sections_may_be_left_blank_and_score_from_the_rest():
     answers = {f"s{n}": 2 for n in range(1, 10)}  # s10 blank
     cleaned = engine.clean_answers(definition, answers)
     assert cleaned["s10"] is None
-    # CLINICAL.md §4: 18 / 45 answered -> 40.0 %
+    # docs/clinical-rules.md §4: 18 / 45 answered -> 40.0 %
     assert engine.score(definition, cleaned) == {"index": 40.0, "band": "moderate", "answered": 9}
 
 
@@ -237,3 +237,43 @@ def test_validation_does_not_change_the_definition():
     before = copy.deepcopy(definition)
     engine.validate_definition(definition)
     assert definition == before
+
+
+def _odi_scores(total: int) -> tuple[dict, dict]:
+    definition = synthetic_odi()
+    answers = {f"s{n}": min(5, max(0, total - 5 * (n - 1))) for n in range(1, 11)}
+    return definition, engine.score(definition, answers)
+
+
+@pytest.mark.parametrize(
+    ("total", "plain", "fairbank"),
+    [
+        pytest.param(10, "minimal", "minimal", id="20pct"),
+        pytest.param(31, "very severe", "crippled", id="62pct"),
+        pytest.param(45, "extreme", "bed-bound or exaggerating", id="90pct"),
+    ],
+)
+def test_patients_read_plain_odi_words_and_clinicians_the_fairbank_band(total, plain, fairbank):
+    definition, scores = _odi_scores(total)
+
+    patient = " ".join(engine.explain(definition, scores))
+    clinician = " ".join(engine.explain(definition, scores, audience="clinician"))
+
+    assert f"({plain})" in patient
+    assert not any(name in patient for name in ("crippled", "bed-bound", "exaggerat"))
+    assert f"({fairbank}, Fairbank band)" in clinician
+    assert "30 %" in patient and "30 %" in clinician
+
+
+def test_the_odi_explanation_says_when_there_is_no_score():
+    definition = synthetic_odi()
+    scores = engine.score(definition, {"s1": 1})
+    assert engine.explain(definition, scores) == [
+        "Too many sections were left blank to give a score."
+    ]
+
+
+def test_an_unknown_audience_is_refused():
+    definition, scores = _odi_scores(10)
+    with pytest.raises(ValueError, match="Unknown audience"):
+        engine.explain(definition, scores, audience="public")

@@ -1,4 +1,4 @@
-"""Tables of cases for assessments.scoring (CLINICAL.md §2 to §5).
+"""Tables of cases for assessments.scoring (docs/clinical-rules.md §2 to §5).
 
 Plain data only: no database and no Django settings needed.
 """
@@ -6,6 +6,7 @@ Plain data only: no database and no Django settings needed.
 import ast
 import dataclasses
 import math
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -51,7 +52,7 @@ def test_it_does_not_import_django_at_module_level():
     assert not [name for name in imported if name.split(".")[0] == "django"]
 
 
-# --- Two-Stage Treadmill Test (CLINICAL.md §2) ------------------------------
+# --- Two-Stage Treadmill Test (docs/clinical-rules.md §2) -----------------------------
 
 
 @pytest.mark.parametrize(
@@ -325,7 +326,276 @@ def test_it_explains_a_recovery_criterion_that_could_not_be_checked():
     )
 
 
-# --- Shopping cart test (CLINICAL.md §3) ------------------------------------
+# Why a stage stopped (docs/clinical-rules.md §2): "another reason" cannot support a or c.
+
+OTHER, SYMPTOMS, LIMIT = "other", "symptoms", "time_limit"
+
+
+def stopped(onset_s, total_s, recovery_s, reason):
+    return {**stage(onset_s, total_s, recovery_s), "stop_reason": reason}
+
+
+@pytest.mark.parametrize(
+    ("level", "incline", "outcome", "criteria"),
+    [
+        pytest.param(
+            stopped(None, 200, None, OTHER),
+            stopped(None, 600, None, LIMIT),
+            "inconclusive",
+            set(),
+            id="defect-level-stopped-for-another-reason-at-200s-was-positive",
+        ),
+        pytest.param(
+            stopped(150, 200, None, OTHER),
+            stopped(None, 600, None, LIMIT),
+            "inconclusive",
+            set(),
+            id="level-other-with-symptoms-and-recovery-blank",
+        ),
+        pytest.param(
+            stopped(120, 600, 0, LIMIT),
+            stopped(None, 200, None, OTHER),
+            "inconclusive",
+            set(),
+            id="incline-other-before-symptoms-is-not-later-onset",
+        ),
+        pytest.param(
+            stopped(None, 150, None, OTHER),
+            stopped(None, 300, None, OTHER),
+            "inconclusive",
+            set(),
+            id="both-stages-other",
+        ),
+        pytest.param(
+            stopped(150, 200, 300, OTHER),
+            stopped(None, 600, None, LIMIT),
+            "positive",
+            {RECOVERY},
+            id="other-but-criterion-b-still-met-is-positive",
+        ),
+        pytest.param(
+            stopped(150, 200, 60, SYMPTOMS),
+            stopped(None, 600, None, LIMIT),
+            "positive",
+            {ONSET, RECOVERY, TOTAL},
+            id="stopped-for-symptoms-counts",
+        ),
+        pytest.param(
+            stopped(None, 600, None, LIMIT),
+            stopped(None, 600, None, LIMIT),
+            "negative",
+            set(),
+            id="both-at-the-time-limit-without-symptoms-is-negative",
+        ),
+        pytest.param(
+            stopped(None, 200, None, None),
+            stopped(None, 600, None, None),
+            "positive",
+            {TOTAL},
+            id="reason-not-recorded-counts-as-before",
+        ),
+        pytest.param(
+            stopped(None, 200, None, ""),
+            stopped(None, 600, None, LIMIT),
+            "positive",
+            {TOTAL},
+            id="blank-reason-is-not-recorded",
+        ),
+    ],
+)
+def test_a_stage_stopped_for_another_reason_cannot_support_a_or_c(
+    level, incline, outcome, criteria
+):
+    result = interpret_two_stage_treadmill(level, incline)
+
+    assert result.positive is (outcome == "positive")
+    assert result.criteria == criteria
+    assert result.outcome == outcome
+    assert result.inconclusive is (outcome == "inconclusive")
+    if OTHER in (level["stop_reason"], incline["stop_reason"]):
+        assert result.unsupported == {ONSET, TOTAL}
+    else:
+        assert result.unsupported == frozenset()
+
+
+def test_the_defect_case_reads_inconclusive_never_consistent_with_lss():
+    result = interpret_two_stage_treadmill(
+        stopped(None, 200, None, OTHER), stopped(None, 600, None, LIMIT)
+    )
+
+    sentences = treadmill_sentences(result)
+    assert result.positive is False
+    assert not any("consistent with" in sentence for sentence in sentences)
+    assert result.headline == "Inconclusive: repeat the test"
+    assert result.summary == "inconclusive: repeat the test"
+    assert sentences[0] == (
+        "When symptoms started could not be compared: the level stage stopped for another "
+        "reason (not symptoms, not the time limit)."
+    )
+    assert "repeat the test" in sentences[-1]
+    assert not any("consistent with" in sentence for sentence in sentences)
+    assert not any("negative result" in sentence.lower() for sentence in sentences)
+
+
+def test_it_names_both_stages_when_both_stopped_for_another_reason():
+    result = interpret_two_stage_treadmill(
+        stopped(None, 150, None, OTHER), stopped(None, 300, None, OTHER)
+    )
+
+    assert result.stopped_other == ("level", "incline")
+    assert treadmill_sentences(result)[-1].startswith(
+        "The level and the inclined stages stopped for another reason"
+    )
+
+
+@pytest.mark.parametrize("reason", ["phone", 3, "Other"])
+def test_it_rejects_an_unknown_stop_reason(reason):
+    with pytest.raises(ValueError, match="Level walking: why the walk stopped"):
+        interpret_two_stage_treadmill(
+            stopped(None, 200, None, reason), stopped(None, 600, None, LIMIT)
+        )
+
+
+# Mixed (docs/clinical-rules.md §2): recovery alone meets b while the incline is worse on
+# both onset and total time.
+
+
+@pytest.mark.parametrize(
+    ("level", "incline", "outcome", "against"),
+    [
+        pytest.param(
+            stage(300, 600, 120),
+            stage(120, 400, 60),
+            "mixed",
+            {"earlier_onset_incline", "longer_total_level"},
+            id="incline-worse-on-both-and-b-alone-is-mixed",
+        ),
+        pytest.param(
+            stage(None, 600, 30),
+            stage(200, 400, 0),
+            "mixed",
+            {"earlier_onset_incline", "longer_total_level"},
+            id="no-symptoms-on-level-counts-as-incline-earlier",
+        ),
+        pytest.param(
+            stage(300, 400, 120),
+            stage(120, 400, 60),
+            "positive",
+            {"earlier_onset_incline"},
+            id="worse-on-onset-only-stays-positive",
+        ),
+        pytest.param(
+            stage(300, 600, 120),
+            stage(300, 400, 60),
+            "positive",
+            {"longer_total_level"},
+            id="same-onset-stays-positive",
+        ),
+        pytest.param(
+            stage(300, 600, 120),
+            stage(120, 599, 60),
+            "mixed",
+            {"earlier_onset_incline", "longer_total_level"},
+            id="shorter-by-1s-is-worse",
+        ),
+        pytest.param(
+            stage(300, 600, 60),
+            stage(120, 400, 60),
+            "negative",
+            {"earlier_onset_incline", "longer_total_level"},
+            id="worse-on-both-without-b-is-negative",
+        ),
+        pytest.param(
+            stage(300, 600, None),
+            stage(120, 400, 60),
+            "negative",
+            {"earlier_onset_incline", "longer_total_level"},
+            id="worse-on-both-b-not-assessed-is-negative",
+        ),
+    ],
+)
+def test_it_says_mixed_when_only_recovery_points_to_stenosis(level, incline, outcome, against):
+    result = interpret_two_stage_treadmill(level, incline)
+
+    assert result.positive is (outcome == "positive")
+    assert result.outcome == outcome
+    assert result.against == against
+    assert result.mixed is (outcome == "mixed")
+    if outcome == "mixed":
+        assert result.criteria == {RECOVERY}
+        assert result.positive is False
+
+
+def test_a_mixed_result_shows_both_directions_not_a_bare_positive():
+    result = interpret_two_stage_treadmill(stage(300, 600, 120), stage(120, 400, 60))
+
+    sentences = treadmill_sentences(result)
+    assert result.headline.startswith("Mixed")
+    assert result.summary.startswith("mixed")
+    assert sentences[1] == "Recovery took longer after level walking than after the incline."
+    assert "Against: symptoms started earlier on the incline than on level walking." in sentences
+    assert "Against: total walking time was shorter on the incline than on the level." in sentences
+    assert "not as a positive result" in sentences[-1]
+    assert not result.headline.startswith("Positive")
+
+
+def test_a_stage_stopped_for_another_reason_is_never_mixed():
+    result = interpret_two_stage_treadmill(
+        stopped(300, 600, 120, LIMIT), stopped(120, 400, 60, OTHER)
+    )
+
+    assert result.outcome == "positive" and result.against == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("level", "incline"),
+    [
+        pytest.param(stopped(None, 200, None, OTHER), stage(None, 600, None), id="inconclusive"),
+        pytest.param(stage(300, 600, 120), stage(120, 400, 60), id="mixed"),
+        pytest.param(stage(120, 400, 120), stage(300, 500, 60), id="positive"),
+        pytest.param(stage(None, 600, None), stage(None, 600, None), id="negative"),
+    ],
+)
+def test_no_outcome_is_ever_worded_as_diagnostic(level, incline):
+    result = interpret_two_stage_treadmill(level, incline)
+
+    text = " ".join([result.headline, result.summary, *treadmill_sentences(result)]).lower()
+    assert "diagnostic" not in text
+    assert "consistent with" in text or result.outcome in ("negative", "inconclusive")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        pytest.param(
+            {"positive": True, "inconclusive": True}, "one of", id="positive-inconclusive"
+        ),
+        pytest.param({"positive": True, "mixed": True}, "one of", id="positive-mixed"),
+        pytest.param({"mixed": True, "inconclusive": True}, "one of", id="mixed-inconclusive"),
+    ],
+)
+def test_a_result_has_exactly_one_outcome(fields, message):
+    with pytest.raises(ValueError, match=message):
+        TreadmillResult(criteria=frozenset(), **{"positive": False, **fields})
+
+
+@pytest.mark.parametrize(
+    ("criteria", "letters", "summary"),
+    [
+        pytest.param({ONSET, RECOVERY, TOTAL}, "a, b, c", "3 of 3 criteria: a, b, c", id="all"),
+        pytest.param({ONSET, TOTAL}, "a, c", "2 of 3 criteria: a, c", id="a-and-c"),
+        pytest.param({RECOVERY}, "b", "1 of 3 criteria: b", id="b"),
+    ],
+)
+def test_it_shows_which_criteria_were_met(criteria, letters, summary):
+    result = TreadmillResult(positive=True, criteria=frozenset(criteria))
+
+    assert result.criteria_letters == letters
+    assert result.summary == f"consistent with stenosis ({summary})"
+    assert treadmill_sentences(result)[-1].startswith(f"Criteria met: {letters}.")
+
+
+# --- Shopping cart test (docs/clinical-rules.md §3) -----------------------------------
 
 
 @pytest.mark.parametrize(
@@ -349,7 +619,9 @@ def test_it_explains_a_recovery_criterion_that_could_not_be_checked():
 def test_it_scores_the_shopping_cart_test_from_walking_time(without_s, with_s, pct, relief, strong):
     result = interpret_shopping_cart(walk(without_s), walk(with_s))
 
-    assert result == ShoppingCartResult(improvement_pct=pct, relief=relief, strong=strong)
+    assert (result.improvement_pct, result.relief, result.strong) == (pct, relief, strong)
+    assert result.relief_by == ({"time"} if relief else set())
+    assert isinstance(result, ShoppingCartResult)
 
 
 def test_it_reads_cart_walks_from_objects_with_symptoms_and_pain():
@@ -384,7 +656,149 @@ def test_it_rejects_invalid_cart_answers_in_plain_words(without, with_support, m
         interpret_shopping_cart(without, with_support)
 
 
-# --- ODI (CLINICAL.md §4) ---------------------------------------------------
+# Relief by pain (docs/clinical-rules.md §3 [C]): about the same time (within 10 %, either
+# way, on the rounded percentage) and worst pain at least 2 points lower with support.
+
+
+@pytest.mark.parametrize(
+    ("without", "with_support", "relief_by"),
+    [
+        pytest.param(
+            walk(100, pain_peak=6),
+            walk(100, pain_peak=4),
+            {"pain"},
+            id="defect-same-time-pain-2-lower-was-no-relief",
+        ),
+        pytest.param(walk(100, pain_peak=6), walk(100, pain_peak=5), set(), id="pain-1-lower"),
+        pytest.param(walk(100, pain_peak=8), walk(95, pain_peak=2), {"pain"}, id="6-lower"),
+        pytest.param(
+            walk(100, pain_peak=6), walk(90, pain_peak=4), {"pain"}, id="exactly-10pct-shorter"
+        ),
+        pytest.param(
+            walk(1000, pain_peak=6), walk(899, pain_peak=3), set(), id="10.1pct-shorter-is-not"
+        ),
+        pytest.param(
+            walk(10000, pain_peak=6),
+            walk(8996, pain_peak=3),
+            {"pain"},
+            id="10.04pct-shorter-shows-10.0-and-counts",
+        ),
+        pytest.param(
+            walk(100, pain_peak=6),
+            walk(110, pain_peak=4),
+            {"time", "pain"},
+            id="exactly-10pct-longer-is-both",
+        ),
+        pytest.param(
+            walk(1000, pain_peak=6), walk(1101, pain_peak=2), {"time"}, id="10.1pct-longer-time"
+        ),
+        pytest.param(walk(100), walk(100, pain_peak=2), set(), id="pain-without-missing"),
+        pytest.param(walk(100, pain_peak=6), walk(100), set(), id="pain-with-missing"),
+        pytest.param(walk(100), walk(100), set(), id="no-pain-recorded"),
+        pytest.param(walk(100, pain_peak=3), walk(100, pain_peak=6), set(), id="pain-higher"),
+        pytest.param(walk(100, pain_peak=0), walk(100, pain_peak=0), set(), id="no-pain-either"),
+    ],
+)
+def test_about_the_same_time_with_less_pain_counts_as_relief(without, with_support, relief_by):
+    result = interpret_shopping_cart(without, with_support)
+
+    assert result.relief is bool(relief_by)
+    assert result.relief_by == relief_by
+    assert result.strong is False
+
+
+@pytest.mark.parametrize(
+    ("without", "with_support", "headline"),
+    [
+        pytest.param(walk(100), walk(350), "Relief with support: walked 250.0 % longer", id="time"),
+        pytest.param(
+            walk(100, pain_peak=6),
+            walk(95, pain_peak=3),
+            "Relief with support: about the same walking time (-5.0 %), worst pain 3 points lower",
+            id="pain",
+        ),
+        pytest.param(walk(100), walk(80), "No relief with support (-20.0 %)", id="none"),
+    ],
+)
+def test_the_cart_headline_says_why_there_was_relief(without, with_support, headline):
+    assert interpret_shopping_cart(without, with_support).headline == headline
+
+
+@pytest.mark.parametrize(
+    ("with_s", "strong_pct", "strong"),
+    [
+        pytest.param(175, 75, False, id="default-exactly-75-is-not-strong"),
+        pytest.param(176, 75, True, id="default-76-is-strong"),
+        pytest.param(150, 50, False, id="setting-50-exactly-is-not-strong"),
+        pytest.param(151, 50, True, id="setting-50-51-is-strong"),
+        pytest.param(190, 100, False, id="setting-100-90-is-not-strong"),
+        pytest.param(176, 75.5, True, id="setting-with-a-fraction"),
+        pytest.param(175, Decimal("74.9"), True, id="setting-as-decimal"),
+    ],
+)
+def test_the_strong_threshold_is_a_clinic_setting(with_s, strong_pct, strong):
+    result = interpret_shopping_cart(walk(100), walk(with_s), strong_pct=strong_pct)
+
+    assert result.strong is strong
+    assert result.strong_pct == pytest.approx(float(strong_pct))
+
+
+def test_the_strong_threshold_defaults_to_the_published_75pct():
+    result = interpret_shopping_cart(walk(100), walk(200))
+
+    assert result.strong_pct == scoring.SHOPPING_CART_STRONG_PCT == 75
+
+
+@pytest.mark.parametrize(
+    ("support", "height_in", "cutoffs", "cutoff", "short"),
+    [
+        pytest.param("cart", 63.9, {}, 64, True, id="cart-under-5ft4"),
+        pytest.param("cart", 64, {}, 64, False, id="cart-exactly-5ft4-is-not-short"),
+        pytest.param("cart", 70, {}, 64, False, id="cart-tall"),
+        pytest.param(
+            "walker", 63, {}, 62, False, id="defect-walker-5ft3-judged-by-the-cart-cut-off"
+        ),
+        pytest.param("walker", 62, {}, 62, False, id="walker-exactly-5ft2-is-not-short"),
+        pytest.param("walker", 61.9, {}, 62, True, id="walker-under-5ft2"),
+        pytest.param("cart", 65, {"cart_min_height_in": 66}, 66, True, id="cart-setting"),
+        pytest.param("walker", 61, {"walker_min_height_in": 60}, 60, False, id="walker-setting"),
+        pytest.param(
+            "walker", 61, {"cart_min_height_in": 70}, 62, True, id="walker-ignores-cart-setting"
+        ),
+        pytest.param("cart", None, {}, 64, None, id="height-not-recorded"),
+        pytest.param("cart", Decimal("63.98"), {}, 64, True, id="height-as-decimal"),
+    ],
+)
+def test_the_height_cut_off_follows_the_support_used(support, height_in, cutoffs, cutoff, short):
+    result = interpret_shopping_cart(
+        walk(100), walk(200), support=support, patient_height_in=height_in, **cutoffs
+    )
+
+    assert result.height_cutoff_in == cutoff
+    assert result.short_for_support is short
+    assert result.support == support
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        pytest.param({"support": "wheelbarrow"}, "cart or a wheeled walker", id="support"),
+        pytest.param({"strong_pct": 0}, "counts as strong must be a number", id="strong-0"),
+        pytest.param({"strong_pct": -5}, "counts as strong", id="strong-negative"),
+        pytest.param({"strong_pct": "75"}, "counts as strong", id="strong-string"),
+        pytest.param({"strong_pct": None}, "counts as strong", id="strong-missing"),
+        pytest.param({"strong_pct": True}, "counts as strong", id="strong-bool"),
+        pytest.param({"cart_min_height_in": 0}, "height cut-off", id="cut-off-0"),
+        pytest.param({"patient_height_in": 0}, "patient's height", id="height-0"),
+        pytest.param({"patient_height_in": math.nan}, "patient's height", id="height-nan"),
+    ],
+)
+def test_it_rejects_invalid_cart_settings_in_plain_words(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        interpret_shopping_cart(walk(100), walk(200), **kwargs)
+
+
+# --- ODI (docs/clinical-rules.md §4) --------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -479,7 +893,39 @@ def test_it_rejects_an_odi_score_outside_0_to_100(pct):
         odi_band(pct)
 
 
-# --- ZCQ (CLINICAL.md §4) ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("pct", "plain"),
+    [
+        pytest.param(0, "minimal", id="0"),
+        pytest.param(20, "minimal", id="20"),
+        pytest.param(20.5, "moderate", id="20.5"),
+        pytest.param(40, "moderate", id="40"),
+        pytest.param(41, "severe", id="41"),
+        pytest.param(60, "severe", id="60"),
+        pytest.param(60.5, "very severe", id="60.5-not-crippled"),
+        pytest.param(80, "very severe", id="80-not-crippled"),
+        pytest.param(80.1, "extreme", id="80.1-not-bed-bound"),
+        pytest.param(100, "extreme", id="100-not-exaggerating"),
+    ],
+)
+def test_patients_see_plain_words_for_each_odi_band(pct, plain):
+    assert scoring.odi_band_plain(pct) == plain
+
+
+def test_the_plain_odi_words_never_use_the_fairbank_names():
+    words = {scoring.odi_band_plain(tenth / 10) for tenth in range(0, 1001)}
+
+    assert words == {"minimal", "moderate", "severe", "very severe", "extreme"}
+    assert not any(name in " ".join(words) for name in ("crippled", "bed-bound", "exaggerat"))
+
+
+@pytest.mark.parametrize("pct", [-0.1, 100.1, None, "20"])
+def test_plain_odi_words_reject_a_score_outside_0_to_100(pct):
+    with pytest.raises(ValueError, match="number from 0 to 100"):
+        scoring.odi_band_plain(pct)
+
+
+# --- ZCQ (docs/clinical-rules.md §4) --------------------------------------------------
 
 SEVERITY = [1, 2, 3, 4, 5, 1, 2]  # 18 / 7 = 2.571
 FUNCTION = [1, 2, 3, 4, 4]  # 14 / 5 = 2.8
@@ -602,7 +1048,7 @@ def test_it_rejects_an_invalid_zcq_missing_limit():
         score_zcq({"severity": SEVERITY, "function": FUNCTION}, max_missing=-1)
 
 
-# --- SSHQ stenosis quiz (CLINICAL.md §5) ------------------------------------
+# --- SSHQ stenosis quiz (docs/clinical-rules.md §5) -----------------------------------
 
 Y, N = True, False
 
@@ -661,7 +1107,7 @@ def test_it_rejects_invalid_sshq_answers_in_plain_words(check, answers, message)
         check(answers)
 
 
-# --- PSFS and NPRS (CLINICAL.md §4) -----------------------------------------
+# --- PSFS and NPRS (docs/clinical-rules.md §4) ----------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -709,7 +1155,7 @@ def test_it_rejects_an_invalid_nprs_rating_in_plain_words(value):
         score_nprs(value)
 
 
-# --- Meaningful change (CLINICAL.md §4) -------------------------------------
+# --- Meaningful change (docs/clinical-rules.md §4) ------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -717,6 +1163,7 @@ def test_it_rejects_an_invalid_nprs_rating_in_plain_words(value):
     [
         pytest.param("NPRS_MEANINGFUL_CHANGE", 2, id="nprs-2-points"),
         pytest.param("ODI_MEANINGFUL_CHANGE", 10, id="odi-10-points"),
+        pytest.param("ODI_MEANINGFUL_CHANGE_PCT", 30, id="odi-or-30pct"),
         pytest.param("PSFS_MEANINGFUL_CHANGE", 2, id="psfs-2-points"),
         pytest.param("ZCQ_SEVERITY_MCID", 0.36, id="zcq-severity-0.36"),
         pytest.param("SPWT_MEANINGFUL_CHANGE_PCT", 30, id="spwt-30pct"),
@@ -768,3 +1215,59 @@ def test_it_marks_meaningful_improvement_in_the_better_direction(
 def test_it_rejects_invalid_meaningful_change_input(measure, baseline, current, message):
     with pytest.raises(ValueError, match=message):
         is_meaningful_change(measure, baseline, current)
+
+
+# docs/clinical-rules.md §4: ODI meaningful change is 10 points OR 30 % of the baseline,
+# whichever comes first (the smaller fall).
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "meaningful"),
+    [
+        pytest.param(20.0, 14.0, True, id="defect-baseline-20-down-6-is-30pct"),
+        pytest.param(20.0, 14.1, False, id="baseline-20-down-5.9"),
+        pytest.param(30.0, 21.0, True, id="baseline-30-down-9-is-30pct"),
+        pytest.param(30.0, 21.1, False, id="baseline-30-down-8.9"),
+        pytest.param(33.3, 23.31, True, id="baseline-33.3-down-exactly-30pct"),
+        pytest.param(33.3, 23.32, False, id="baseline-33.3-just-short"),
+        pytest.param(40.0, 30.0, True, id="baseline-40-10-points-come-first"),
+        pytest.param(40.0, 30.1, False, id="baseline-40-down-9.9-although-under-30pct"),
+        pytest.param(100.0, 90.0, True, id="baseline-100-down-10"),
+        pytest.param(6.0, 4.2, True, id="baseline-6-down-1.8"),
+        pytest.param(0.0, 0.0, False, id="baseline-0-cannot-improve"),
+        pytest.param(20.0, 20.0, False, id="no-change"),
+        pytest.param(20.0, 30.0, False, id="worse"),
+    ],
+)
+def test_odi_meaningful_change_is_10_points_or_30pct_of_baseline(baseline, current, meaningful):
+    assert is_meaningful_change("odi", baseline, current) is meaningful
+
+
+@pytest.mark.parametrize(
+    ("measure", "baseline", "points"),
+    [
+        pytest.param("odi", 20, 6, id="odi-30pct-first"),
+        pytest.param("odi", 50, 10, id="odi-10-points-first"),
+        pytest.param("odi", 0, 0, id="odi-baseline-0"),
+        pytest.param("nprs", 7, 2, id="nprs-2-points"),
+        pytest.param("psfs", 3, 2, id="psfs-2-points"),
+        pytest.param("zcq_severity", 3, 0.36, id="zcq-0.36"),
+        pytest.param("spwt", 400, 120, id="spwt-30pct-of-distance"),
+    ],
+)
+def test_it_says_where_a_meaningful_improvement_begins(measure, baseline, points):
+    assert scoring.meaningful_change_points(measure, baseline) == pytest.approx(points)
+
+
+@pytest.mark.parametrize(
+    ("measure", "baseline", "message"),
+    [
+        pytest.param("ndi", 1, "Unknown measure", id="unknown"),
+        pytest.param("odi", 101, "from 0 to 100", id="odi-above-100"),
+        pytest.param("odi", None, "from 0 to 100", id="odi-missing"),
+        pytest.param("spwt", 0, "more than 0 to compare", id="spwt-zero"),
+    ],
+)
+def test_it_rejects_an_invalid_baseline_for_the_threshold(measure, baseline, message):
+    with pytest.raises(ValueError, match=message):
+        scoring.meaningful_change_points(measure, baseline)

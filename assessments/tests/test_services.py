@@ -61,7 +61,9 @@ def _frozen_today():
 
 
 def test_it_records_a_treadmill_test_with_an_audit_event(patient, therapist):
-    test = services.treadmill_test_create(patient=patient, tester=therapist, **treadmill_fields())
+    test = services.walk_test_create(
+        kind="treadmill", patient=patient, tester=therapist, **treadmill_fields()
+    )
 
     assert test.interpretation.positive is True
     event = AuditEvent.objects.get(action="create", object_type="assessments.treadmilltest")
@@ -84,8 +86,8 @@ def test_it_refuses_an_impossible_treadmill_test_and_saves_nothing(
     patient, therapist, overrides, field
 ):
     with pytest.raises(ValidationError) as error:
-        services.treadmill_test_create(
-            patient=patient, tester=therapist, **treadmill_fields(**overrides)
+        services.walk_test_create(
+            kind="treadmill", patient=patient, tester=therapist, **treadmill_fields(**overrides)
         )
     assert field in error.value.message_dict
     assert not TreadmillTest.objects.exists()
@@ -94,17 +96,17 @@ def test_it_refuses_an_impossible_treadmill_test_and_saves_nothing(
 
 def test_another_clinics_therapist_cannot_be_the_tester(patient, other_therapist):
     with pytest.raises(ValidationError):
-        services.treadmill_test_create(
-            patient=patient, tester=other_therapist, **treadmill_fields()
+        services.walk_test_create(
+            kind="treadmill", patient=patient, tester=other_therapist, **treadmill_fields()
         )
     assert not TreadmillTest.objects.exists()
 
 
 def test_a_correction_is_a_new_version_and_the_old_one_is_kept(patient, therapist):
-    original = services.treadmill_test_create(
-        patient=patient, tester=therapist, **treadmill_fields()
+    original = services.walk_test_create(
+        kind="treadmill", patient=patient, tester=therapist, **treadmill_fields()
     )
-    corrected = services.treadmill_test_correct(
+    corrected = services.walk_test_correct(
         test=original,
         corrected_by=therapist,
         correction_note="Level time typed wrongly",
@@ -122,10 +124,10 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(patient, therapis
 
 def test_a_second_correction_points_at_the_first_version(patient, therapist):
     first = TreadmillTestFactory(patient=patient)
-    second = services.treadmill_test_correct(
+    second = services.walk_test_correct(
         test=first, corrected_by=therapist, correction_note="a", level_pain_end=5
     )
-    third = services.treadmill_test_correct(
+    third = services.walk_test_correct(
         test=second, corrected_by=therapist, correction_note="b", level_pain_end=4
     )
     assert third.original_id == first.pk and third.supersedes_id == second.pk
@@ -133,11 +135,11 @@ def test_a_second_correction_points_at_the_first_version(patient, therapist):
 
 def test_an_old_version_cannot_be_corrected_again(patient, therapist):
     first = TreadmillTestFactory(patient=patient)
-    services.treadmill_test_correct(
+    services.walk_test_correct(
         test=first, corrected_by=therapist, correction_note="a", level_pain_end=5
     )
     with pytest.raises(ValidationError, match="already corrected"):
-        services.treadmill_test_correct(
+        services.walk_test_correct(
             test=first, corrected_by=therapist, correction_note="b", level_pain_end=4
         )
     assert TreadmillTest.objects.count() == 2
@@ -146,11 +148,11 @@ def test_an_old_version_cannot_be_corrected_again(patient, therapist):
 def test_a_correction_needs_a_reason_and_a_change(patient, therapist):
     test = TreadmillTestFactory(patient=patient)
     with pytest.raises(ValidationError, match="why"):
-        services.treadmill_test_correct(
+        services.walk_test_correct(
             test=test, corrected_by=therapist, correction_note=" ", level_pain_end=5
         )
     with pytest.raises(ValidationError, match="Nothing was changed"):
-        services.treadmill_test_correct(
+        services.walk_test_correct(
             test=test, corrected_by=therapist, correction_note="x", level_pain_end=6
         )
     assert TreadmillTest.objects.count() == 1
@@ -159,7 +161,7 @@ def test_a_correction_needs_a_reason_and_a_change(patient, therapist):
 def test_an_impossible_correction_saves_nothing(patient, therapist):
     test = TreadmillTestFactory(patient=patient)
     with pytest.raises(ValidationError):
-        services.treadmill_test_correct(
+        services.walk_test_correct(
             test=test, corrected_by=therapist, correction_note="x", level_onset_s=999
         )
     assert TreadmillTest.objects.count() == 1
@@ -167,7 +169,8 @@ def test_an_impossible_correction_saves_nothing(patient, therapist):
 
 def test_cart_and_walk_tests_are_validated(patient, therapist):
     with pytest.raises(ValidationError) as error:
-        services.cart_test_create(
+        services.walk_test_create(
+            kind="cart",
             patient=patient,
             tester=therapist,
             performed_on=TODAY,
@@ -177,6 +180,7 @@ def test_cart_and_walk_tests_are_validated(patient, therapist):
     assert "without_walk_s" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         services.walk_test_create(
+            kind="self-paced-walk",
             patient=patient,
             tester=therapist,
             performed_on=TODAY,

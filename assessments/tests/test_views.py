@@ -1,16 +1,18 @@
 import datetime
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from assessments import services
 from assessments.models import (
     Administration,
+    AssessmentSettings,
     QuestionnaireAssignment,
     SelfPacedWalkTest,
     ShoppingCartTest,
     TreadmillTest,
 )
+from assessments.registry import WALK_TESTS
 from assessments.tests.factories import (
     AdministrationFactory,
     AssignmentFactory,
@@ -70,15 +72,21 @@ STAFF_VIEWS = [
     ("assessments:patient-summary", lambda w: [w.patient.pk]),
     ("assessments:treadmill-create", lambda w: [w.patient.pk]),
     ("assessments:cart-create", lambda w: [w.patient.pk]),
-    ("assessments:walk-create", lambda w: [w.patient.pk]),
+    ("assessments:self-paced-walk-create", lambda w: [w.patient.pk]),
     ("assessments:assign", lambda w: [w.patient.pk]),
     ("assessments:administer", lambda w: [w.patient.pk, bundled("nprs").pk]),
     ("assessments:treadmill-detail", lambda w: [TreadmillTestFactory(patient=w.patient).pk]),
     ("assessments:treadmill-correct", lambda w: [TreadmillTestFactory(patient=w.patient).pk]),
     ("assessments:cart-detail", lambda w: [ShoppingCartTestFactory(patient=w.patient).pk]),
     ("assessments:cart-correct", lambda w: [ShoppingCartTestFactory(patient=w.patient).pk]),
-    ("assessments:walk-detail", lambda w: [SelfPacedWalkTestFactory(patient=w.patient).pk]),
-    ("assessments:walk-correct", lambda w: [SelfPacedWalkTestFactory(patient=w.patient).pk]),
+    (
+        "assessments:self-paced-walk-detail",
+        lambda w: [SelfPacedWalkTestFactory(patient=w.patient).pk],
+    ),
+    (
+        "assessments:self-paced-walk-correct",
+        lambda w: [SelfPacedWalkTestFactory(patient=w.patient).pk],
+    ),
     (
         "assessments:administration-detail",
         lambda w: [AdministrationFactory(patient=w.patient).pk],
@@ -229,7 +237,7 @@ def test_a_correction_without_a_reason_is_refused(world, client_for):
 
 def test_opening_the_correction_of_an_old_version_leads_to_the_current_one(world, client_for):
     test = TreadmillTestFactory(patient=world.patient)
-    newer = services.treadmill_test_correct(
+    newer = services.walk_test_correct(
         test=test, corrected_by=world.therapist, correction_note="x", level_pain_end=5
     )
     response = client_for(world.therapist).get(
@@ -280,7 +288,7 @@ def test_recording_a_cart_test_shows_the_improvement(world, client_for):
 
 def test_recording_a_self_paced_walk(world, client_for):
     response = client_for(world.therapist).post(
-        reverse("assessments:walk-create", args=[world.patient.pk]),
+        reverse("assessments:self-paced-walk-create", args=[world.patient.pk]),
         {
             "performed_on": datetime.date.today().isoformat(),
             "distance": "450",
@@ -291,7 +299,7 @@ def test_recording_a_self_paced_walk(world, client_for):
         },
     )
     test = SelfPacedWalkTest.objects.get()
-    assert response["Location"] == reverse("assessments:walk-detail", args=[test.pk])
+    assert response["Location"] == reverse("assessments:self-paced-walk-detail", args=[test.pk])
     assert (test.total_s, test.onset_s) == (480, 200)
 
 
@@ -557,6 +565,9 @@ def test_an_admin_changes_the_treadmill_defaults(world, client_for):
             "treadmill_incline_unit": "degrees",
             "odi_max_missing": "1",
             "zcq_max_missing": "1",
+            "cart_strong_pct": "75",
+            "cart_min_height_in": "64",
+            "walker_min_height_in": "62",
             "booking_text": "Book online at example.org/book.",
         },
     )
@@ -596,3 +607,283 @@ def test_a_red_flag_in_the_patients_own_quiz_alerts_the_clinic(world, client_for
     assert urgent in html and html.index(urgent) < html.index("Your stenosis quiz result")
     report = RedFlagReport.objects.get()
     assert report.signs == ["saddle"] and report.status == "open"
+
+
+# --- Clinical rules on the pages (docs/clinical-rules.md §2 to §4) ---------------------
+
+
+def test_defect_a_level_stage_stopped_for_another_reason_reads_inconclusive(world, client_for):
+    client = client_for(world.therapist)
+    data = treadmill_post(
+        level_onset_s=None,
+        level_no_symptoms="on",
+        level_total_s="3:20",
+        level_stop_reason="other",
+        level_recovery_s=None,
+        note="Phone call at 3:20",
+    )
+    response = client.post(reverse("assessments:treadmill-create", args=[world.patient.pk]), data)
+    test = TreadmillTest.objects.get()
+    assert test.level_stop_reason == "other" and test.level_total_s == 200
+    html = client.get(response["Location"]).content.decode()
+    assert "consistent with lumbar spinal stenosis" not in html
+    assert "Inconclusive: repeat the test" in html
+    assert "the level stage stopped for another reason" in html
+    history = client.get(
+        reverse("assessments:patient-history", args=[world.patient.pk])
+    ).content.decode()
+    assert "Inconclusive: repeat the test" in history
+    summary = client.get(
+        reverse("assessments:patient-summary", args=[world.patient.pk])
+    ).content.decode()
+    assert "inconclusive: repeat the test" in summary
+    assert "consistent with stenosis" not in summary
+
+
+def test_a_mixed_treadmill_result_shows_both_directions(world, client_for):
+    test = TreadmillTestFactory(
+        patient=world.patient,
+        level_onset_s=300,
+        level_total_s=600,
+        level_stop_reason="time_limit",
+        level_recovery_s=120,
+        incline_onset_s=120,
+        incline_total_s=400,
+        incline_stop_reason="symptoms",
+        incline_recovery_s=60,
+    )
+    html = (
+        client_for(world.therapist)
+        .get(reverse("assessments:treadmill-detail", args=[test.pk]))
+        .content.decode()
+    )
+    assert "Mixed: recovery points towards stenosis, the incline points away" in html
+    assert "Positive:" not in html
+    assert "Against: symptoms started earlier on the incline" in html
+    assert "Against: total walking time was shorter on the incline" in html
+    assert "Criteria met:\n" in html or "Criteria met:" in html
+    assert "diagnostic of" not in html
+
+
+def test_the_treadmill_page_shows_which_criteria_were_met(world, client_for):
+    test = TreadmillTestFactory(patient=world.patient)  # a and b and c
+    html = (
+        client_for(world.therapist)
+        .get(reverse("assessments:treadmill-detail", args=[test.pk]))
+        .content.decode()
+    )
+    assert "Positive: consistent with lumbar spinal stenosis" in html
+    assert "Criteria met: a, b, c" in " ".join(html.split())
+
+
+def _cart_page(client, test) -> str:
+    html = client.get(reverse("assessments:cart-detail", args=[test.pk])).content.decode()
+    return " ".join(html.split())
+
+
+def test_defect_same_time_with_2_points_less_pain_shows_relief(world, client_for):
+    test = ShoppingCartTestFactory(
+        patient=world.patient,
+        without_walk_s=300,
+        without_onset_s=None,
+        without_pain_peak=6,
+        with_walk_s=290,
+        with_onset_s=None,
+        with_pain_peak=4,
+    )
+    html = _cart_page(client_for(world.therapist), test)
+    assert "Relief with support: about the same walking time (-3.3 %), worst pain 2 points" in html
+    assert "No relief with support" not in html
+
+
+def test_defect_a_walker_test_uses_the_walkers_height_cut_off(world, client_for):
+    client = client_for(world.therapist)
+    walker = ShoppingCartTestFactory(
+        patient=world.patient, support="walker", patient_height=160, height_unit="cm"
+    )
+    cart = ShoppingCartTestFactory(
+        patient=world.patient, support="cart", patient_height=160, height_unit="cm"
+    )
+    walker_html = _cart_page(client, walker)
+    assert "the patient is shorter than" not in walker_html
+    assert "height cut-off for a wheeled walker 5 ft 2 in (157.5 cm)" in walker_html
+    cart_html = _cart_page(client, cart)
+    assert "the patient is shorter than 5 ft 4 in (162.6 cm)" in cart_html
+
+
+def test_the_cart_result_is_read_with_the_clinics_settings_and_shows_them(world, client_for):
+    test = ShoppingCartTestFactory(
+        patient=world.patient,
+        without_walk_s=100,
+        without_onset_s=60,
+        with_walk_s=180,
+        with_onset_s=None,
+    )
+    client = client_for(world.therapist)
+    before = _cart_page(client, test)
+    assert "More than 75 % improvement: strongly consistent" in before
+    assert "strong above 75 %" in before
+    services.assessment_settings_update(
+        clinic=world.clinic,
+        by=world.admin,
+        cart_strong_pct=100,
+        cart_min_height_in=66,
+        walker_min_height_in=60,
+    )
+    after = _cart_page(client, test)
+    assert "strongly consistent" not in after
+    assert "Some improvement, but not more than 100 %" in after
+    assert "strong above 100 %" in after and "5 ft 6 in (167.6 cm)" in after
+
+
+def test_an_admin_changes_the_cart_settings(world, client_for):
+    data = {
+        "treadmill_speed": "1.2",
+        "treadmill_speed_unit": "mph",
+        "treadmill_incline": "15",
+        "treadmill_incline_unit": "percent",
+        "odi_max_missing": "1",
+        "zcq_max_missing": "1",
+        "cart_strong_pct": "80",
+        "cart_min_height_in": "65",
+        "walker_min_height_in": "61",
+    }
+    client = client_for(world.admin)
+    page = client.get(reverse("assessments:settings")).content.decode()
+    assert 'name="cart_strong_pct"' in page and 'value="75"' in page
+    assert client.post(reverse("assessments:settings"), data).status_code == 302
+    saved = world.clinic.assessment_settings
+    saved.refresh_from_db()
+    assert (saved.cart_strong_pct, saved.cart_min_height_in, saved.walker_min_height_in) == (
+        80,
+        65,
+        61,
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("cart_strong_pct", "49", "Enter a whole number from 50 to 200."),
+        ("cart_strong_pct", "201", "Enter a whole number from 50 to 200."),
+        ("cart_strong_pct", "", "Enter a whole number from 50 to 200."),
+        ("cart_min_height_in", "47", "Enter a whole number from 48 to 78."),
+        ("walker_min_height_in", "79", "Enter a whole number from 48 to 78."),
+        ("walker_min_height_in", "five foot", "Enter a whole number from 48 to 78."),
+    ],
+)
+def test_cart_settings_out_of_bounds_are_refused(world, client_for, field, value, message):
+    data = {
+        "treadmill_speed": "1.2",
+        "treadmill_speed_unit": "mph",
+        "treadmill_incline": "15",
+        "treadmill_incline_unit": "percent",
+        "odi_max_missing": "1",
+        "zcq_max_missing": "1",
+        "cart_strong_pct": "75",
+        "cart_min_height_in": "64",
+        "walker_min_height_in": "62",
+        field: value,
+    }
+    response = client_for(world.admin).post(reverse("assessments:settings"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not AssessmentSettings.objects.exists()
+
+
+FAIRBANK_NAMES = ("crippled", "bed-bound", "exaggerat")
+
+
+def _odi_result(patient, clinic, index):
+    odi, _ = services.instrument_load(definition=synthetic_odi(), clinic=clinic)
+    total = round(index / 2)  # all 10 sections answered: index = sum x 2
+    answers = {f"s{n}": min(5, max(0, total - 5 * (n - 1))) for n in range(1, 11)}
+    return services.administration_create(
+        patient=patient, instrument=odi, given_by=patient.user, answers=answers
+    )
+
+
+@pytest.mark.parametrize(("index", "plain"), [(62.0, "very severe"), (90.0, "extreme")])
+def test_defect_patients_never_see_the_fairbank_odi_band_names(world, client_for, index, plain):
+    administration = _odi_result(world.patient, world.clinic, index)
+    assert administration.scores["index"] == index
+    client = client_for(world.patient.user)
+    pages = {
+        "result": client.get(reverse("assessments:my-result", args=[administration.pk])),
+        "history": client.get(reverse("assessments:my-history")),
+        "chart": client.get(reverse("assessments:chart", args=[world.patient.pk, "odi"])),
+        "today": client.get(reverse("dashboard:today")),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        text = response.content.decode().lower()
+        assert not [n for n in FAIRBANK_NAMES if n in text], name
+    assert f"({plain})" in pages["result"].content.decode()
+    assert f"{index} % ({plain})" in " ".join(pages["history"].content.decode().split())
+
+
+def test_clinicians_still_read_the_fairbank_band(world, client_for):
+    administration = _odi_result(world.patient, world.clinic, 62.0)
+    client = client_for(world.therapist)
+    detail = client.get(reverse("assessments:administration-detail", args=[administration.pk]))
+    assert "62.0 % (crippled, Fairbank band)" in detail.content.decode()
+    history = client.get(reverse("assessments:patient-history", args=[world.patient.pk]))
+    assert "62.0 % (crippled)" in " ".join(history.content.decode().split())
+
+
+def test_the_odi_chart_marks_10_points_or_30pct_of_the_baseline(world, client_for):
+    first = _odi_result(world.patient, world.clinic, 20.0)
+    first.performed_on = datetime.date.today() - datetime.timedelta(weeks=4)
+    Administration.objects.filter(pk=first.pk).update(performed_on=first.performed_on)
+    _odi_result(world.patient, world.clinic, 14.0)
+    html = (
+        client_for(world.therapist)
+        .get(reverse("assessments:patient-history", args=[world.patient.pk]))
+        .content.decode()
+    )
+    assert "or of 30 % of the first score if that is less" in html
+    assert "Disability (ODI) (index %): 20.0 on" in html
+    assert "14.0 on" in html and "; a meaningful improvement." in html
+
+
+# --- The renamed self-paced walking test -------------------------------------------
+
+
+def test_the_self_paced_walk_lives_at_an_unambiguous_address(world, client_for):
+    test = SelfPacedWalkTestFactory(patient=world.patient)
+    assert reverse("assessments:self-paced-walk-detail", args=[test.pk]) == (
+        f"/assessments/self-paced-walk/{test.pk}/"
+    )
+    assert reverse("assessments:self-paced-walk-create", args=[world.patient.pk]) == (
+        f"/assessments/patients/{world.patient.pk}/self-paced-walk/new/"
+    )
+    client = client_for(world.therapist)
+    assert client.get(f"/assessments/walk/{test.pk}/").status_code == 404
+    page = client.get(reverse("assessments:self-paced-walk-correct", args=[test.pk]))
+    assert page.status_code == 200 and page.context["form"]["total_s"].value() == "8:00"
+    with pytest.raises(NoReverseMatch):
+        reverse("assessments:walk-detail", args=[test.pk])
+
+
+def test_every_kind_is_offered_on_the_history_and_patient_pages(world, client_for):
+    client = client_for(world.therapist)
+    history = client.get(
+        reverse("assessments:patient-history", args=[world.patient.pk])
+    ).content.decode()
+    patient_page = client.get(reverse("patients:detail", args=[world.patient.pk])).content.decode()
+    for kind in WALK_TESTS:
+        url = reverse(kind.create_url_name, args=[world.patient.pk])
+        assert f'href="{url}"' in history
+        assert f'href="{url}"' in patient_page
+
+
+def test_the_history_page_has_a_section_per_kind_with_results(world, client_for):
+    TreadmillTestFactory(patient=world.patient)
+    SelfPacedWalkTestFactory(patient=world.patient)
+    html = (
+        client_for(world.therapist)
+        .get(reverse("assessments:patient-history", args=[world.patient.pk]))
+        .content.decode()
+    )
+    assert "Two-Stage Treadmill Tests" in html and "Self-Paced Walking Tests" in html
+    assert "Shopping Cart Tests" not in html

@@ -4,6 +4,7 @@ Therapists record and correct; clinic staff (therapists and admins) read; patien
 their own questionnaires and charts; the stenosis quiz is public.
 """
 
+from assessments.registry import KINDS, WALK_TESTS
 from assessments.tests.factories import (
     AdministrationFactory,
     AssignmentFactory,
@@ -30,7 +31,31 @@ def _made(factory, attr):
 STAFF_READ = only(therapist=200, admin=200)
 THERAPIST_ONLY = only(therapist=200)
 
+# One factory per walk-test kind in assessments.registry (a new kind fails here until it
+# has one).
+WALK_TEST_FACTORIES = {
+    "treadmill": TreadmillTestFactory,
+    "cart": ShoppingCartTestFactory,
+    "self-paced-walk": SelfPacedWalkTestFactory,
+}
+assert set(WALK_TEST_FACTORIES) == set(KINDS), "every walk-test kind needs a factory here"
+
+
+def _walk_test_access(kind) -> dict[str, Access]:
+    factory = WALK_TEST_FACTORIES[kind.slug]
+    made = {
+        "own": _made(factory, "patient"),
+        "foreign": _made(factory, "other_clinic_patient"),
+    }
+    return {
+        kind.create_url_name: Access(own=_patient, foreign=_foreign_patient, expect=THERAPIST_ONLY),
+        kind.detail_url_name: Access(**made, expect=STAFF_READ),
+        kind.correct_url_name: Access(**made, expect=THERAPIST_ONLY),
+    }
+
+
 URL_ACCESS = {
+    **{name: access for kind in WALK_TESTS for name, access in _walk_test_access(kind).items()},
     "assessments:patient-history": Access(
         own=_patient, foreign=_foreign_patient, expect=STAFF_READ
     ),
@@ -42,51 +67,12 @@ URL_ACCESS = {
         foreign=lambda w: {"pk": w.other_clinic_patient.pk, "measure": "nprs-leg"},
         expect=only(patient=200, therapist=200, admin=200),
     ),
-    "assessments:treadmill-create": Access(
-        own=_patient, foreign=_foreign_patient, expect=THERAPIST_ONLY
-    ),
-    "assessments:cart-create": Access(
-        own=_patient, foreign=_foreign_patient, expect=THERAPIST_ONLY
-    ),
-    "assessments:walk-create": Access(
-        own=_patient, foreign=_foreign_patient, expect=THERAPIST_ONLY
-    ),
     "assessments:administer": Access(
         own=lambda w: {"pk": w.patient.pk, "instrument_pk": bundled("nprs").pk},
         foreign=lambda w: {"pk": w.other_clinic_patient.pk, "instrument_pk": bundled("nprs").pk},
         expect=THERAPIST_ONLY,
     ),
     "assessments:assign": Access(own=_patient, foreign=_foreign_patient, expect=THERAPIST_ONLY),
-    "assessments:treadmill-detail": Access(
-        own=_made(TreadmillTestFactory, "patient"),
-        foreign=_made(TreadmillTestFactory, "other_clinic_patient"),
-        expect=STAFF_READ,
-    ),
-    "assessments:treadmill-correct": Access(
-        own=_made(TreadmillTestFactory, "patient"),
-        foreign=_made(TreadmillTestFactory, "other_clinic_patient"),
-        expect=THERAPIST_ONLY,
-    ),
-    "assessments:cart-detail": Access(
-        own=_made(ShoppingCartTestFactory, "patient"),
-        foreign=_made(ShoppingCartTestFactory, "other_clinic_patient"),
-        expect=STAFF_READ,
-    ),
-    "assessments:cart-correct": Access(
-        own=_made(ShoppingCartTestFactory, "patient"),
-        foreign=_made(ShoppingCartTestFactory, "other_clinic_patient"),
-        expect=THERAPIST_ONLY,
-    ),
-    "assessments:walk-detail": Access(
-        own=_made(SelfPacedWalkTestFactory, "patient"),
-        foreign=_made(SelfPacedWalkTestFactory, "other_clinic_patient"),
-        expect=STAFF_READ,
-    ),
-    "assessments:walk-correct": Access(
-        own=_made(SelfPacedWalkTestFactory, "patient"),
-        foreign=_made(SelfPacedWalkTestFactory, "other_clinic_patient"),
-        expect=THERAPIST_ONLY,
-    ),
     "assessments:administration-detail": Access(
         own=_made(AdministrationFactory, "patient"),
         foreign=_made(AdministrationFactory, "other_clinic_patient"),

@@ -7,7 +7,11 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Administration, TreadmillTest
-from assessments.tests.factories import AdministrationFactory, AssignmentFactory
+from assessments.tests.factories import (
+    AdministrationFactory,
+    AssignmentFactory,
+    ShoppingCartTestFactory,
+)
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_foundation_pages import sign_in
 
@@ -109,4 +113,40 @@ def test_the_public_quiz_and_its_red_flag_result_are_accessible(page, axe, db):
         page.locator(f"#q-red_flag_{sign}").get_by_text("No", exact=True).click()
     page.get_by_role("button", name="See my result").click()
     assert page.get_by_text("Go to an emergency department now (do not drive yourself)")
+    assert_accessible(axe, page)
+
+
+def test_a_stage_stopped_for_another_reason_reads_inconclusive(page, axe, therapist, patient):
+    page.set_viewport_size({"width": 1024, "height": 900})
+    sign_in(page, therapist)
+    page.wait_for_url("**/caseload/")
+    page.goto(reverse("assessments:treadmill-create", args=[patient.pk]))
+    # Typed as on paper: the level stage stopped at 3:20 for a phone call, no symptoms.
+    for stage, total, reason in (("level", "3:20", "other"), ("incline", "10:00", "time_limit")):
+        page.locator(f"#id_{stage}_no_symptoms").check()
+        page.locator(f"#id_{stage}_total_s").fill(total)
+        page.locator(f'input[name="{stage}_stop_reason"][value="{reason}"]').check()
+        page.locator(f"#id_{stage}_pain_start").fill("2")
+        page.locator(f"#id_{stage}_pain_end").fill("2")
+    page.get_by_role("button", name="Save the test").click()
+    page.wait_for_url("**/assessments/treadmill/*/")
+    expect(page.get_by_role("heading", name="Inconclusive: repeat the test")).to_be_visible()
+    assert page.get_by_text("consistent with lumbar spinal stenosis").count() == 0
+    assert_accessible(axe, page)
+
+
+def test_an_admin_sets_the_cart_thresholds_shown_with_each_result(page, axe, admin_user, patient):
+    test = ShoppingCartTestFactory(
+        patient=patient, without_walk_s=100, without_onset_s=60, with_walk_s=180, with_onset_s=None
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, admin_user)
+    page.wait_for_load_state()
+    page.goto(reverse("assessments:settings"))
+    assert_accessible(axe, page)
+    page.get_by_label("Cart test: improvement that counts as strong (%)").fill("100")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Assessment settings saved.")).to_be_visible()
+    page.goto(reverse("assessments:cart-detail", args=[test.pk]))
+    expect(page.get_by_text("Some improvement, but not more than 100 %")).to_be_visible()
     assert_accessible(axe, page)
