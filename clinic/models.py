@@ -1,10 +1,15 @@
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from .clinical_rules import ClinicalRules
 
 
 def validate_timezone(value: str) -> None:
@@ -228,3 +233,142 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class ClinicalSettings(models.Model):
+    """A clinic's clinical thresholds (docs/clinical-rules.md §7), whether "hold" may apply
+    without approval, and the reminder nudge. One row per clinic, optional: without one the
+    defaults of clinic.clinical_rules.ClinicalRules apply. Every page, email, PDF and the
+    weekly engine read the rules through `rules()`: one definition, read everywhere.
+    """
+
+    clinic = models.OneToOneField(
+        Clinic, on_delete=models.CASCADE, related_name="clinical_settings"
+    )
+    auto_apply_hold = models.BooleanField(
+        "Apply 'hold' suggestions without approval",
+        default=False,
+        help_text="Progress, step back and pause always wait for a therapist.",
+    )
+    min_adherence_pct = models.PositiveSmallIntegerField(
+        "Sessions logged to progress (%)", default=80
+    )
+    min_within_target_pct = models.PositiveSmallIntegerField(
+        "Logged sessions within the pain target to progress (%)", default=80
+    )
+    pain_rise_target = models.PositiveSmallIntegerField(
+        "Pain target: points of rise allowed during a walk", default=2
+    )
+    recovery_margin = models.PositiveSmallIntegerField(
+        "After rest, pain back to within this many points of the start", default=1
+    )
+    progress_step_pct = models.PositiveSmallIntegerField(
+        "Progress: longer walks by (%)", default=10
+    )
+    progress_min_minutes = models.DecimalField(
+        "Progress: at least this many minutes more",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("1.0"),
+    )
+    regress_step_pct = models.PositiveSmallIntegerField(
+        "Step back: shorter walks by (%)", default=20
+    )
+    regress_overshoot = models.PositiveSmallIntegerField(
+        "Step back when pain went this many points past the target", default=2
+    )
+    regress_min_sessions = models.PositiveSmallIntegerField(
+        "... in at least this many sessions", default=2
+    )
+    merge_at_minutes = models.DecimalField(
+        "Merge walks (fewer, longer) once a walk reaches (min)",
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("15.0"),
+    )
+    min_bout_minutes = models.DecimalField(
+        "Shortest walk (min)", max_digits=3, decimal_places=1, default=Decimal("2.0")
+    )
+    severe_peak = models.PositiveSmallIntegerField(
+        "Severe pain: a walk whose peak is above this is never within target", default=6
+    )
+    session_min_pct = models.PositiveSmallIntegerField(
+        "A walk counts as a done session from this share of the prescribed minutes (%)",
+        default=80,
+    )
+    regress_over_target_pct = models.PositiveSmallIntegerField(
+        "Step back when more than this share of the week's walks were over target (%)",
+        default=50,
+    )
+    regress_over_target_min = models.PositiveSmallIntegerField(
+        "... and at least this many walks", default=2
+    )
+    max_bout_growth_pct = models.PositiveSmallIntegerField(
+        "No continuous walk grows by more than this in one week (%)", default=25
+    )
+    missed_log_nudge_days = models.PositiveSmallIntegerField(
+        "Send a gentle nudge after this many days without a logged walk",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="At most one nudge every this many days [C].",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        # The table programs made before the rules moved to the floor; rows kept.
+        db_table = "programs_programsettings"
+        verbose_name = "clinical settings"
+        verbose_name_plural = "clinical settings"
+        constraints = [
+            models.CheckConstraint(
+                name="programsettings_shares_1_100",
+                condition=Q(min_adherence_pct__gte=1, min_adherence_pct__lte=100)
+                & Q(min_within_target_pct__gte=1, min_within_target_pct__lte=100),
+            ),
+            models.CheckConstraint(
+                name="programsettings_pain_points_0_10",
+                condition=Q(pain_rise_target__lte=10)
+                & Q(recovery_margin__lte=10)
+                & Q(regress_overshoot__lte=10),
+            ),
+            models.CheckConstraint(
+                name="programsettings_steps",
+                condition=Q(progress_step_pct__lte=100)
+                & Q(regress_step_pct__gte=1, regress_step_pct__lte=99)
+                & Q(regress_min_sessions__gte=1),
+            ),
+            models.CheckConstraint(
+                name="programsettings_minutes_positive",
+                condition=Q(progress_min_minutes__gt=0)
+                & Q(merge_at_minutes__gt=0)
+                & Q(min_bout_minutes__gt=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Clinical settings for {self.clinic}"
+
+    def rules(self) -> ClinicalRules:
+        """The clinic's rules; ValueError (plain words) for a value outside its safe bounds."""
+        hundred = Decimal(100)
+        return ClinicalRules(
+            min_adherence=Decimal(self.min_adherence_pct) / hundred,
+            min_within_target_share=Decimal(self.min_within_target_pct) / hundred,
+            pain_rise_target=self.pain_rise_target,
+            recovery_margin=self.recovery_margin,
+            progress_step=Decimal(self.progress_step_pct) / hundred,
+            progress_min_minutes=Decimal(self.progress_min_minutes),
+            regress_step=Decimal(self.regress_step_pct) / hundred,
+            regress_overshoot=self.regress_overshoot,
+            regress_min_sessions=self.regress_min_sessions,
+            merge_at_minutes=Decimal(self.merge_at_minutes),
+            min_bout_minutes=Decimal(self.min_bout_minutes),
+            severe_peak=self.severe_peak,
+            session_min_share=Decimal(self.session_min_pct) / hundred,
+            regress_over_target_share=Decimal(self.regress_over_target_pct) / hundred,
+            regress_over_target_min=self.regress_over_target_min,
+            max_bout_growth=Decimal(self.max_bout_growth_pct) / hundred,
+        )

@@ -6,7 +6,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from .access import scope_clinic
-from .models import AuditEvent, Invitation, Role, User
+from .clinical_rules import DEFAULT_RULES, ClinicalRules
+from .models import AuditEvent, ClinicalSettings, Invitation, Role, User
 
 
 def accounts_for_admin(admin: User) -> QuerySet[User]:
@@ -75,3 +76,14 @@ def audit_events_for_admin(
 
 def clinic_users(user: User) -> QuerySet[User]:
     return scope_clinic(User.objects.all(), user).order_by("full_name", "email")
+
+
+def clinic_rules(clinic) -> ClinicalRules:
+    """The clinic's clinical rules (docs/clinical-rules.md §7): its saved settings, or the
+    defaults when it never changed them. Uses `clinic.clinical_settings` when a caller
+    select_related it (no query then)."""
+    try:
+        row = clinic.clinical_settings
+    except ClinicalSettings.DoesNotExist:
+        return DEFAULT_RULES
+    return row.rules()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .audit import Action, audit_record
 from .models import Clinic, Invitation, Role, User
+from .signals import invitation_issued
 
 
 def _new_token() -> str:
@@ -28,7 +29,8 @@ def _expiry():
 def invitation_create(
     *, clinic: Clinic, email: str, full_name: str, role: str, invited_by: User, request=None
 ) -> Invitation:
-    """Create an inactive account and a single-use invitation; the email goes on commit."""
+    """Create an inactive account and a single-use invitation; the email goes on commit
+    (notifications receives `signals.invitation_issued`)."""
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": "Choose a role."})
@@ -43,14 +45,8 @@ def invitation_create(
         user=user, clinic=clinic, token=_new_token(), invited_by=invited_by, expires_at=_expiry()
     )
     audit_record(action=Action.INVITE, request=request, actor=invited_by, obj=user)
-    _queue_invitation_email(invitation)
+    invitation_issued.send(sender=Invitation, invitation=invitation)
     return invitation
-
-
-def _queue_invitation_email(invitation: Invitation) -> None:
-    from .tasks import invitation_send
-
-    invitation_send.delay_on_commit(invitation.pk)
 
 
 @transaction.atomic
@@ -63,7 +59,7 @@ def invitation_resend(*, invitation: Invitation, by: User, request=None) -> Invi
     invitation.revoked_at = None
     invitation.save(update_fields=["token", "expires_at", "revoked_at"])
     audit_record(action=Action.INVITE, request=request, actor=by, obj=invitation.user)
-    _queue_invitation_email(invitation)
+    invitation_issued.send(sender=Invitation, invitation=invitation)
     return invitation
 
 

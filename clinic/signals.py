@@ -1,10 +1,18 @@
-"""Audit of sign-ins. Receivers only record; they hold no business rules."""
+"""Domain signals of the floor, and the audit of sign-ins (receivers only record; they hold
+no business rules)."""
 
+import django.dispatch
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .audit import Action, audit_record
+
+# Sent inside the transaction that creates an invitation or resends it (a fresh link), with
+# `invitation=`. notifications connects the receiver that makes the email's delivery row and
+# queues it on commit; clinic never imports notifications (it sits below every app). A
+# receiver that fails fails the invitation too: an invitation nobody is told about is no use.
+invitation_issued = django.dispatch.Signal()
 
 
 @receiver(user_logged_in)

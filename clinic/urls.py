@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -36,6 +37,12 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("assessments/", include("assessments.urls")),
     path("documents/", include("documents.urls")),
+    path("notifications/", include("notifications.urls")),
+    # Reminder emails sent before notifications had its own URLs link here: keep them working.
+    path(
+        "patients/reminders/off/<str:token>/",
+        RedirectView.as_view(pattern_name="notifications:reminders-off", permanent=True),
+    ),
     path("", include("assessments.urls_public")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from clinic.access import admin_required, patient_required, staff_required
 from clinic.audit import audit_view
 from clinic.forms import ReassignForm
 from clinic.models import Role
+from patients.dates import local_today
 from patients.selectors import (
     MONITORING_DAYS_TARGET,
     last_walklog,
@@ -17,7 +18,11 @@ from patients.selectors import (
     patients_for_caseload,
     patients_for_user,
 )
-from programs.selectors import today_for_patient, waiting_suggestions_for_caseload
+from programs.selectors import (
+    retests_due_for_patients,
+    today_for_patient,
+    waiting_suggestions_for_caseload,
+)
 
 CASELOAD_PER_PAGE = 50
 
@@ -58,6 +63,10 @@ def caseload(request):
     query = request.GET.get("q", "")[:100]
     patients = patients_for_caseload(request.user, everyone=everyone, query=query)
     page = Paginator(patients, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+    today = local_today(request.user.clinic.timezone)
+    retests = retests_due_for_patients([p.pk for p in page.object_list], today=today)
+    for patient in page.object_list:
+        patient.retest_due = retests.get(patient.pk)
     context = {
         "page": page,
         "everyone": everyone,

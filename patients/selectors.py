@@ -227,15 +227,6 @@ def get_red_flag_for_user(user, pk) -> RedFlagReport:
     )
 
 
-def red_flags_awaiting_alert() -> list[int]:
-    """Open reports whose alert email has not gone out (for the sweep task)."""
-    return list(
-        RedFlagReport.objects.filter(
-            status=RedFlagReport.Status.OPEN, alert_sent_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
-
-
 # --- Preferences and export ------------------------------------------------------
 
 

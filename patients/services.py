@@ -4,17 +4,14 @@ import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import Action, audit_record
 from clinic.models import STAFF_ROLES, Clinic, Role, User, validate_timezone
 from clinic.services import invitation_create
-from clinic.tasks import absolute_url, send_templated_email
 
 from .dates import local_today
 from .models import Patient, RedFlagReport, ReminderPreference, WalkLog, WalkLogRevision
@@ -283,30 +280,28 @@ def _clean_signs(signs: Iterable[str]) -> list[str]:
     return [code for code in RedFlagReport.Sign.values if code in chosen]
 
 
-def _enqueue_alert(report_id: int) -> None:
-    """Queue the alert after commit. Nothing here may fail the report: when the broker is
-    down (or, in eager mode, the send itself fails) the row stays unsent and the periodic
-    sweep sends it (tasks.red_flag_alert_sweep)."""
-    from .tasks import red_flag_alert_send
-
-    try:
-        red_flag_alert_send.delay(report_id)
-    except Exception:  # broker down (kombu OperationalError, OSError) or an eager send error
-        logger.warning(
-            "Red-flag alert for report %s not queued; the sweep will send it.",
-            report_id,
-            exc_info=True,
-        )
-
-
 def _tell_receivers(patient: Patient, report: RedFlagReport) -> None:
-    # A receiver (programs pauses the plan) runs in a savepoint: if it fails, its writes roll
-    # back and the failure is logged, but the report and its alert still go ahead.
+    # Receivers (programs pauses the plan, notifications makes the alert rows) each write in
+    # a savepoint of their own: one that fails is rolled back and logged, never undoes the
+    # others' work, and never stops the report. The outer savepoint catches a receiver that
+    # broke the transaction without one: then all their writes roll back, and the alert
+    # sweep (notifications) still alerts the team within a minute.
     try:
         with transaction.atomic():
-            red_flag_raised.send(sender=RedFlagReport, patient=patient, report=report)
+            responses = red_flag_raised.send_robust(
+                sender=RedFlagReport, patient=patient, report=report
+            )
     except Exception:
-        logger.exception("A red_flag_raised receiver failed for report %s.", report.pk)
+        logger.exception("red_flag_raised receivers rolled back for report %s.", report.pk)
+        return
+    for receiver, response in responses:
+        if isinstance(response, Exception):
+            logger.error(
+                "red_flag_raised receiver %s failed for report %s.",
+                getattr(receiver, "__qualname__", receiver),
+                report.pk,
+                exc_info=response,
+            )
 
 
 @transaction.atomic
@@ -318,8 +313,9 @@ def redflag_report(
     source_log: WalkLog | None = None,
     request=None,
 ) -> RedFlagReport:
-    """Open a red-flag report (CLINICAL.md §6): tell the receivers (the plan pauses), audit,
-    and queue the alert email on commit. The alert never depends on the broker being up."""
+    """Open a red-flag report (CLINICAL.md §6): tell the receivers (programs pauses the plan;
+    notifications alerts the therapist and the clinic admins, queued on commit) and audit.
+    The report never depends on a receiver, the broker or the mail server."""
     if source_log is not None and source_log.patient_id != patient.pk:
         raise ValidationError("The log belongs to another patient.")
     report = RedFlagReport.objects.create(
@@ -332,57 +328,7 @@ def redflag_report(
     audit_record(
         action=Action.CREATE, request=request, actor=reported_by, patient_id=patient.pk, obj=report
     )
-    transaction.on_commit(partial(_enqueue_alert, report.pk))
     return report
-
-
-def alert_recipients(patient: Patient) -> list[str]:
-    """The patient's therapist and the clinic's active admins, once each."""
-    emails = []
-    therapist = patient.primary_therapist
-    if therapist.is_active:
-        emails.append(therapist.email)
-    admins = User.objects.filter(clinic_id=patient.clinic_id, role=Role.ADMIN, is_active=True)
-    emails.extend(admins.order_by("pk").values_list("email", flat=True))
-    return list(dict.fromkeys(emails))
-
-
-def redflag_alert_send(*, report_id: int) -> str:
-    """Send the alert for one report unless it went already; returns what happened.
-
-    The row is locked while the email goes out and `alert_sent_at` is set in the same
-    transaction, so the task and the sweep never both send it. If sending fails the
-    transaction rolls back and the report stays unsent for the retry or the next sweep.
-    """
-    with transaction.atomic():
-        report = (
-            RedFlagReport.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("patient__primary_therapist", "patient__clinic")
-            .filter(pk=report_id)
-            .first()
-        )
-        if report is None:
-            return "skipped"  # gone, or being sent by another worker right now
-        if report.alert_sent_at is not None:
-            return "already sent"
-        if report.status != RedFlagReport.Status.OPEN:
-            return "acknowledged"
-        recipients = alert_recipients(report.patient)
-        if not recipients:
-            logger.error("Red-flag report %s: no active therapist or admin to alert.", report.pk)
-            return "no recipients"
-        send_templated_email(
-            template="red_flag_alert",
-            to=recipients,
-            context={
-                "clinic": report.patient.clinic,
-                "url": absolute_url(reverse("patients:detail", args=[report.patient_id])),
-            },
-        )
-        RedFlagReport.objects.filter(pk=report.pk, alert_sent_at__isnull=True).update(
-            alert_sent_at=timezone.now()
-        )
-    return "sent"
 
 
 @transaction.atomic

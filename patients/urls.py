@@ -29,6 +29,4 @@ urlpatterns = [
     path("me/settings/", views.preferences, name="preferences"),
     path("me/export.csv", views.export_csv, name="export-csv"),
     path("me/export.json", views.export_json, name="export-json"),
-    # Public: the one-click link in reminder emails.
-    path("reminders/off/<str:token>/", views.reminders_off, name="reminders-off"),
 ]

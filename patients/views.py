@@ -37,9 +37,8 @@ from .forms import (
     WalkLogForm,
     WalkTimerForm,
 )
-from .models import Patient, WalkLog
+from .models import WalkLog
 from .selectors import get_patient_for_user
-from .unsubscribe import patient_id_from_token
 
 any_role_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)
 LOGS_PER_PAGE = 50
@@ -625,15 +624,3 @@ def _json_value(value):
     if value is None or isinstance(value, bool | int | list | dict):
         return value
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def reminders_off(request, token):
-    """Public: the signed link in every reminder email turns reminders off in one click."""
-    patient_id = patient_id_from_token(token)
-    # The signed token is the authorisation here (no session): it names exactly one patient,
-    # and the page shows nothing about them but their clinic's name.
-    patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
-    if patient is None:
-        return render(request, "patients/reminders_off_invalid.html", status=404)
-    services.reminder_unsubscribe(patient=patient, request=request)
-    return render(request, "patients/reminders_off.html", {"clinic": patient.clinic})

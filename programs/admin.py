@@ -6,11 +6,12 @@ Plans, versions and suggestions are patient data and are changed only through th
 
 from django.contrib import admin
 
+from clinic.models import ClinicalSettings
+
 from .models import (
     Exercise,
     Plan,
     PlanVersion,
-    ProgramSettings,
     ProgramTemplate,
     ProgressionSuggestion,
     TemplateExercise,
@@ -44,8 +45,8 @@ class ProgramTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ("version", "created_at", "updated_at")
 
 
-@admin.register(ProgramSettings)
-class ProgramSettingsAdmin(admin.ModelAdmin):
+@admin.register(ClinicalSettings)
+class ClinicalSettingsAdmin(admin.ModelAdmin):
     list_display = ("clinic", "auto_apply_hold", "updated_at")
 
 

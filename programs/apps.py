@@ -13,3 +13,11 @@ class ProgramsConfig(AppConfig):
         from .receivers import pause_plan_on_red_flag
 
         red_flag_raised.connect(pause_plan_on_red_flag, dispatch_uid="programs-pause-on-red-flag")
+
+        # docs/clinical-rules.md §7.7: every patient page reads the rules of the patient's
+        # open plan (the clinic's with the plan's overrides), which only programs knows.
+        from patients.rules import register_rules_provider
+
+        from .selectors import rules_for_plan_patient
+
+        register_rules_provider(rules_for_plan_patient)

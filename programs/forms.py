@@ -5,6 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.text import slugify
 
+from clinic.clinical_rules import BOUNDS, LABELS, bounds_text
+from clinic.models import ClinicalSettings
+
 from . import rules
 from .doses import ExerciseDose
 from .models import (
@@ -12,7 +15,6 @@ from .models import (
     MAX_BOUTS_PER_SESSION,
     MAX_SESSIONS_PER_WEEK,
     Exercise,
-    ProgramSettings,
     Slot,
 )
 
@@ -374,44 +376,49 @@ class TemplateWeekForm(forms.Form):
 TemplateWeekFormSet = forms.formset_factory(TemplateWeekForm, extra=0)
 
 
-class ProgramSettingsForm(forms.ModelForm):
+# Settings form field -> (ClinicalRules field, how many form units make one rule unit).
+SETTINGS_RULE_FIELDS = {
+    "pain_rise_target": ("pain_rise_target", 1),
+    "recovery_margin": ("recovery_margin", 1),
+    "severe_peak": ("severe_peak", 1),
+    "session_min_pct": ("session_min_share", 100),
+    "min_adherence_pct": ("min_adherence", 100),
+    "min_within_target_pct": ("min_within_target_share", 100),
+    "progress_step_pct": ("progress_step", 100),
+    "progress_min_minutes": ("progress_min_minutes", 1),
+    "regress_step_pct": ("regress_step", 100),
+    "regress_overshoot": ("regress_overshoot", 1),
+    "regress_min_sessions": ("regress_min_sessions", 1),
+    "regress_over_target_pct": ("regress_over_target_share", 100),
+    "regress_over_target_min": ("regress_over_target_min", 1),
+    "merge_at_minutes": ("merge_at_minutes", 1),
+    "max_bout_growth_pct": ("max_bout_growth", 100),
+    "min_bout_minutes": ("min_bout_minutes", 1),
+}
+
+
+class ClinicalSettingsForm(forms.ModelForm):
+    """The clinic's thresholds, each within its safe bounds (docs/clinical-rules.md §7.7)."""
+
     class Meta:
-        model = ProgramSettings
-        fields = [
-            "auto_apply_hold",
-            "min_adherence_pct",
-            "min_within_target_pct",
-            "pain_rise_target",
-            "recovery_margin",
-            "progress_step_pct",
-            "progress_min_minutes",
-            "regress_step_pct",
-            "regress_overshoot",
-            "regress_min_sessions",
-            "merge_at_minutes",
-            "min_bout_minutes",
-            "missed_log_nudge_days",
-        ]
+        model = ClinicalSettings
+        fields = ["auto_apply_hold", *SETTINGS_RULE_FIELDS, "missed_log_nudge_days"]
 
     RANGES = {
-        "min_adherence_pct": (1, 100),
-        "min_within_target_pct": (1, 100),
-        "pain_rise_target": (0, 10),
-        "recovery_margin": (0, 10),
-        "progress_step_pct": (0, 100),
-        "progress_min_minutes": (Decimal("0.5"), Decimal("10")),
-        "regress_step_pct": (1, 99),
-        "regress_overshoot": (0, 10),
-        "regress_min_sessions": (1, MAX_SESSIONS_PER_WEEK),
-        "merge_at_minutes": (Decimal("2"), MAX_BOUT_MINUTES),
-        "min_bout_minutes": (Decimal("0.5"), Decimal("10")),
+        **{
+            field: (
+                Decimal(str(BOUNDS[rule].low)) * scale,
+                Decimal(str(BOUNDS[rule].high)) * scale,
+            )
+            for field, (rule, scale) in SETTINGS_RULE_FIELDS.items()
+        },
         "missed_log_nudge_days": (1, 30),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (low, high) in self.RANGES.items():
-            message = f"Choose a value from {low} to {high}."
+            message = f"Choose a value from {_plain(low)} to {_plain(high)}."
             self.fields[name].error_messages.update(
                 {"min_value": message, "max_value": message, "invalid": "Enter a number."}
             )
@@ -421,5 +428,62 @@ class ProgramSettingsForm(forms.ModelForm):
         for name, (low, high) in self.RANGES.items():
             value = cleaned.get(name)
             if value is not None and not low <= value <= high:
-                self.add_error(name, f"Choose a value from {low} to {high}.")
+                self.add_error(name, f"Choose a value from {_plain(low)} to {_plain(high)}.")
         return cleaned
+
+
+# docs/clinical-rules.md §7.7: the thresholds a therapist may set for one plan (the §4
+# meaningful-change marker is not a programme threshold).
+PLAN_RULE_NAMES = [name for name in BOUNDS if name != "meaningful_pain_change"]
+
+
+class PlanRulesForm(forms.Form):
+    """This plan's own thresholds: blank keeps the clinic's value. Shares are typed in %."""
+
+    reason = forms.CharField(
+        label="Why do this plan's thresholds change?",
+        max_length=300,
+        help_text="Kept in the plan history with your name and the date.",
+        error_messages={"required": "Say why this plan's thresholds change."},
+    )
+
+    def __init__(self, *args, clinic_rules, overrides, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PLAN_RULE_NAMES:
+            low, high, unit = BOUNDS[name]
+            share = unit == "share"
+            clinic_value = getattr(clinic_rules, name)
+            shown = _percent(clinic_value) if share else _plain(clinic_value)
+            field = forms.DecimalField(
+                label=LABELS[name] + (" (%)" if share else ""),
+                required=False,
+                min_value=Decimal(str(low)) * (100 if share else 1),
+                max_value=Decimal(str(high)) * (100 if share else 1),
+                help_text=f"Clinic: {shown}{' %' if share else ''}. Allowed {bounds_text(name)}.",
+                error_messages={"invalid": "Enter a number."},
+            )
+            message = f"Choose a value {bounds_text(name)}."
+            field.error_messages.update({"min_value": message, "max_value": message})
+            self.fields[name] = field
+            if name in overrides and not self.is_bound:
+                value = Decimal(str(overrides[name]))
+                self.initial[name] = value * 100 if share else value
+        self.order_fields([*PLAN_RULE_NAMES, "reason"])
+
+    def overrides(self) -> dict:
+        """The cleaned values as ClinicalRules fields (shares back to fractions)."""
+        result = {}
+        for name in PLAN_RULE_NAMES:
+            value = self.cleaned_data.get(name)
+            if value is None:
+                continue
+            result[name] = value / 100 if BOUNDS[name].unit == "share" else value
+        return result
+
+
+def _percent(share) -> str:
+    return _plain(Decimal(str(share)) * 100)
+
+
+def _plain(value) -> str:
+    return f"{Decimal(str(value)).normalize():f}"

@@ -4,11 +4,9 @@ Rules live elsewhere: the weekly walking rule in progression.py, plan-week arith
 plain-word doses in schedule.py, every write in services.py.
 """
 
-from decimal import Decimal
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +14,7 @@ from django.utils import timezone
 from clinic.models import Clinic
 from patients.models import Patient
 
-from .progression import ProgressionRules, describe_prescription
+from .progression import describe_prescription
 from .schedule import describe_item_dose
 
 # Sanity bounds for doses and prescriptions: not clinical rules, just the edges of sense.
@@ -91,117 +89,6 @@ def _scheduled_checks(prefix: str) -> list[models.CheckConstraint]:
             condition=Q(week_from__gte=1, week_to__gte=models.F("week_from")),
         ),
     ]
-
-
-class ProgramSettings(models.Model):
-    """A clinic's progression thresholds and whether "hold" may apply without approval.
-
-    Defaults are CLINICAL.md §7 product defaults [C], the same as ProgressionRules().
-    """
-
-    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="program_settings")
-    auto_apply_hold = models.BooleanField(
-        "Apply 'hold' suggestions without approval",
-        default=False,
-        help_text="Progress, step back and pause always wait for a therapist.",
-    )
-    min_adherence_pct = models.PositiveSmallIntegerField(
-        "Sessions logged to progress (%)", default=80
-    )
-    min_within_target_pct = models.PositiveSmallIntegerField(
-        "Logged sessions within the pain target to progress (%)", default=80
-    )
-    pain_rise_target = models.PositiveSmallIntegerField(
-        "Pain target: points of rise allowed during a walk", default=2
-    )
-    recovery_margin = models.PositiveSmallIntegerField(
-        "After rest, pain back to within this many points of the start", default=1
-    )
-    progress_step_pct = models.PositiveSmallIntegerField(
-        "Progress: longer walks by (%)", default=10
-    )
-    progress_min_minutes = models.DecimalField(
-        "Progress: at least this many minutes more",
-        max_digits=3,
-        decimal_places=1,
-        default=Decimal("1.0"),
-    )
-    regress_step_pct = models.PositiveSmallIntegerField(
-        "Step back: shorter walks by (%)", default=20
-    )
-    regress_overshoot = models.PositiveSmallIntegerField(
-        "Step back when pain went this many points past the target", default=2
-    )
-    regress_min_sessions = models.PositiveSmallIntegerField(
-        "... in at least this many sessions", default=2
-    )
-    merge_at_minutes = models.DecimalField(
-        "Merge walks (fewer, longer) once a walk reaches (min)",
-        max_digits=3,
-        decimal_places=1,
-        default=Decimal("15.0"),
-    )
-    min_bout_minutes = models.DecimalField(
-        "Shortest walk (min)", max_digits=3, decimal_places=1, default=Decimal("2.0")
-    )
-    missed_log_nudge_days = models.PositiveSmallIntegerField(
-        "Send a gentle nudge after this many days without a logged walk",
-        default=3,
-        validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text="At most one nudge every this many days [C].",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = "programme settings"
-        verbose_name_plural = "programme settings"
-        constraints = [
-            models.CheckConstraint(
-                name="programsettings_shares_1_100",
-                condition=Q(min_adherence_pct__gte=1, min_adherence_pct__lte=100)
-                & Q(min_within_target_pct__gte=1, min_within_target_pct__lte=100),
-            ),
-            models.CheckConstraint(
-                name="programsettings_pain_points_0_10",
-                condition=Q(pain_rise_target__lte=10)
-                & Q(recovery_margin__lte=10)
-                & Q(regress_overshoot__lte=10),
-            ),
-            models.CheckConstraint(
-                name="programsettings_steps",
-                condition=Q(progress_step_pct__lte=100)
-                & Q(regress_step_pct__gte=1, regress_step_pct__lte=99)
-                & Q(regress_min_sessions__gte=1),
-            ),
-            models.CheckConstraint(
-                name="programsettings_minutes_positive",
-                condition=Q(progress_min_minutes__gt=0)
-                & Q(merge_at_minutes__gt=0)
-                & Q(min_bout_minutes__gt=0),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Programme settings for {self.clinic}"
-
-    def rules(self) -> ProgressionRules:
-        hundred = Decimal(100)
-        return ProgressionRules(
-            min_adherence=Decimal(self.min_adherence_pct) / hundred,
-            min_within_target_share=Decimal(self.min_within_target_pct) / hundred,
-            pain_rise_target=self.pain_rise_target,
-            recovery_margin=self.recovery_margin,
-            progress_step=Decimal(self.progress_step_pct) / hundred,
-            progress_min_minutes=Decimal(self.progress_min_minutes),
-            regress_step=Decimal(self.regress_step_pct) / hundred,
-            regress_overshoot=self.regress_overshoot,
-            regress_min_sessions=self.regress_min_sessions,
-            merge_at_minutes=Decimal(self.merge_at_minutes),
-            min_bout_minutes=Decimal(self.min_bout_minutes),
-        )
 
 
 class Exercise(models.Model):
@@ -429,6 +316,9 @@ class Plan(models.Model):
     sessions_per_week = models.PositiveSmallIntegerField()
     bouts_per_session = models.PositiveSmallIntegerField()
     bout_minutes = models.DecimalField(max_digits=4, decimal_places=1)
+    # docs/clinical-rules.md §7.7: this plan's own values of clinic thresholds, by
+    # ClinicalRules field name ({"pain_rise_target": 1}); absent means the clinic's value.
+    rule_overrides = models.JSONField(default=dict, blank=True)
     pause_reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -506,6 +396,7 @@ class PlanVersion(models.Model):
     bouts_per_session = models.PositiveSmallIntegerField()
     bout_minutes = models.DecimalField(max_digits=4, decimal_places=1)
     exercises = models.JSONField(default=list)
+    rule_overrides = models.JSONField(default=dict, blank=True)
     suggestion = models.ForeignKey(
         "ProgressionSuggestion",
         on_delete=models.PROTECT,
@@ -611,6 +502,39 @@ class ProgressionSuggestion(models.Model):
         )
 
 
+class Retest(models.Model):
+    """The plan's week-8 re-test (docs/clinical-rules.md §9): a dated task for the therapist
+    until a treadmill or self-paced walking test is recorded on or after the week before it
+    is due, or a therapist dismisses it with a reason. "Recorded" is read from the tests
+    themselves (programs.selectors), so it needs no bookkeeping here."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        DISMISSED = "dismissed", "Dismissed"
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="retest")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    dismissed_reason = models.CharField(max_length=300, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                name="retest_dismissed_has_reason",
+                condition=~Q(status="dismissed") | ~Q(dismissed_reason=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Re-test for {self.plan} due {self.due_on}"
+
+
 class ExerciseCompletion(models.Model):
     """The patient pressed "Done" for an exercise on a local date: once per day at most."""
 
@@ -633,57 +557,3 @@ class ExerciseCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise} done on {self.date}"
-
-
-class EmailDelivery(models.Model):
-    """One reminder, missed-logging nudge or therapist digest email.
-
-    The row, not the queue, is the truth: one row per (recipient, kind, local date) by a
-    unique constraint, so no pass, replayed task or second beat can send the same email twice.
-    """
-
-    class Kind(models.TextChoices):
-        DAILY = "daily", "Daily walk reminder"
-        MISSED = "missed", "Missed-logging nudge"
-        DIGEST = "digest", "Therapist digest"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to send"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "No longer needed"
-        FAILED = "failed", "Failed"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="email_deliveries"
-    )
-    patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    local_date = models.DateField(help_text="The recipient's local date it is for.")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a worker took the row to send it."
-    )
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "kind", "local_date"], name="emaildelivery_once_per_day"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["status", "created_at"]),
-            models.Index(fields=["clinic", "status", "-created_at"]),
-            models.Index(fields=["patient", "kind", "-local_date"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.user} for {self.local_date}"

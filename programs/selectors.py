@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from clinic.access import get_or_404, scope_clinic, scope_patient_data
-from clinic.models import Role
+from clinic.clinical_rules import BOUNDS, DEFAULT_RULES, LABELS, ClinicalRules, bounds_text
+from clinic.models import ClinicalSettings, Role
+from clinic.selectors import clinic_rules
 from patients.dates import patient_today
 from patients.models import Patient, RedFlagReport, WalkLog
 
@@ -21,9 +23,9 @@ from .models import (
     Plan,
     PlanExercise,
     PlanVersion,
-    ProgramSettings,
     ProgramTemplate,
     ProgressionSuggestion,
+    Retest,
     Slot,
     TemplateExercise,
 )
@@ -31,6 +33,107 @@ from .progression import describe_prescription
 
 # How many waiting suggestions the caseload lists at once (oldest first: those wait longest).
 CASELOAD_SUGGESTIONS = 20
+
+
+# --- the rules in force for a plan (docs/clinical-rules.md §7.7) ----------------------------
+
+
+def plan_rules(plan: Plan) -> ClinicalRules:
+    """The clinic's clinical rules with this plan's own overrides."""
+    return clinic_rules(plan.patient.clinic).with_overrides(plan.rule_overrides or {})
+
+
+def rules_for_plan_patient(patient: Patient) -> ClinicalRules | None:
+    """The rules provider programs registers with patients.rules: the patient's open plan's
+    rules, or None (the clinic's apply) when there is no open plan."""
+    plan = (
+        Plan.objects.filter(patient=patient, status__in=Plan.OPEN_STATUSES)
+        .only("id", "rule_overrides")
+        .first()
+    )
+    if plan is None:
+        return None
+    return clinic_rules(patient.clinic).with_overrides(plan.rule_overrides or {})
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    """One threshold on the plan page: its value and where it comes from."""
+
+    name: str
+    label: str
+    value: object
+    source: str  # "this plan", "clinic setting" or "Stride default"
+    bounds: str
+
+
+def rules_in_force(plan: Plan) -> list[RuleInForce]:
+    """Every clinic threshold for this plan with its source, in the order of BOUNDS."""
+    clinic = clinic_rules(plan.patient.clinic)
+    overrides = plan.rule_overrides or {}
+    rows = []
+    for name in BOUNDS:
+        if name in overrides:
+            value, source = overrides[name], "this plan"
+        else:
+            value = getattr(clinic, name)
+            source = "clinic setting" if value != getattr(DEFAULT_RULES, name) else "Stride default"
+        rows.append(
+            RuleInForce(
+                name=name, label=LABELS[name], value=value, source=source, bounds=bounds_text(name)
+            )
+        )
+    return rows
+
+
+# --- the week-8 re-test (docs/clinical-rules.md §9) -----------------------------------------
+
+# A test recorded up to a week before the due date counts as the re-test.
+RETEST_EARLY = timedelta(days=7)
+
+
+def _recorded_after(model, retest_ref="pk"):
+    return Exists(
+        model.objects.current().filter(
+            patient_id=OuterRef("plan__patient_id"),
+            performed_on__gte=OuterRef("due_on") - RETEST_EARLY,
+        )
+    )
+
+
+def outstanding_retests() -> QuerySet:
+    """Re-tests of open plans that are neither dismissed nor recorded (a treadmill or
+    self-paced walking test on or after a week before the due date)."""
+    from assessments.models import SelfPacedWalkTest, TreadmillTest
+
+    return (
+        Retest.objects.filter(status=Retest.Status.DUE, plan__status__in=Plan.OPEN_STATUSES)
+        .annotate(recorded=_recorded_after(TreadmillTest) | _recorded_after(SelfPacedWalkTest))
+        .filter(recorded=False)
+    )
+
+
+def retest_for_plan(plan: Plan) -> Retest | None:
+    """The plan's re-test while it is outstanding, else None."""
+    return outstanding_retests().filter(plan=plan).first()
+
+
+def retests_due_for_patients(patient_ids, *, today: date) -> dict[int, Retest]:
+    """Outstanding re-tests due within a week (or overdue), by patient id: the caseload's
+    "re-test due" mark. One query."""
+    rows = outstanding_retests().filter(
+        plan__patient_id__in=patient_ids, due_on__lte=today + RETEST_EARLY
+    )
+    return {row.plan.patient_id: row for row in rows.select_related("plan")}
+
+
+def get_retest_for_user(user, pk) -> Retest:
+    return get_or_404(
+        scope_patient_data(
+            Retest.objects.select_related("plan__patient"), user, patient_path="plan__patient"
+        ),
+        pk=pk,
+    )
 
 
 # --- the weekly progression job -------------------------------------------------------------
@@ -97,9 +200,9 @@ def progression_weeks_inputs(*, plan_ids, patient_ids, first: date, last: date):
 # --- settings -------------------------------------------------------------------------------
 
 
-def program_settings_for(clinic) -> ProgramSettings:
+def program_settings_for(clinic) -> ClinicalSettings:
     """The clinic's saved settings, or the defaults (unsaved) when it never changed them."""
-    return ProgramSettings.objects.filter(clinic=clinic).first() or ProgramSettings(clinic=clinic)
+    return ClinicalSettings.objects.filter(clinic=clinic).first() or ClinicalSettings(clinic=clinic)
 
 
 # --- library ----------------------------------------------------------------------------------
@@ -441,6 +544,7 @@ class PatientPlanPanel:
     recent: list[PlanVersion]
     past_plans: int
     today: date
+    retest: Retest | None = None
 
 
 def plan_panel_for_patient(patient: Patient) -> PatientPlanPanel:
@@ -455,6 +559,7 @@ def plan_panel_for_patient(patient: Patient) -> PatientPlanPanel:
             )
         )
         recent = list(plan.versions.select_related("created_by").order_by("-number")[:3])
+    retest = retest_for_plan(plan) if plan is not None else None
     past = Plan.objects.filter(patient=patient, status=Plan.Status.ENDED).count()
     return PatientPlanPanel(
         patient=patient,
@@ -463,4 +568,5 @@ def plan_panel_for_patient(patient: Patient) -> PatientPlanPanel:
         recent=recent,
         past_plans=past,
         today=patient_today(patient),
+        retest=retest,
     )

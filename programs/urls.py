@@ -17,6 +17,8 @@ urlpatterns = [
     path("patients/<int:patient_pk>/plan/new/", views.plan_assign, name="plan-assign"),
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/adjust/", views.plan_adjust, name="plan-adjust"),
+    path("plans/<int:pk>/thresholds/", views.plan_rules, name="plan-rules"),
+    path("retests/<int:pk>/dismiss/", views.retest_dismiss, name="retest-dismiss"),
     path("plans/<int:pk>/pause/", views.plan_pause, name="plan-pause"),
     path("plans/<int:pk>/resume/", views.plan_resume, name="plan-resume"),
     path("plans/<int:pk>/end/", views.plan_end, name="plan-end"),
@@ -24,7 +26,6 @@ urlpatterns = [
     path("suggestions/<int:pk>/edit/", views.suggestion_edit, name="suggestion-edit"),
     path("suggestions/<int:pk>/reject/", views.suggestion_reject, name="suggestion-reject"),
     path("settings/", views.program_settings, name="settings"),
-    path("email-deliveries/", views.email_deliveries, name="email-deliveries"),
     path("my-plan/", views.my_plan, name="my-plan"),
     path("my-plan/exercises/<int:exercise_pk>/done/", views.exercise_done, name="exercise-done"),
 ]

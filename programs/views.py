@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from clinic.access import admin_required, patient_required, role_required, staff_required
 from clinic.audit import Action, audit_record
 from clinic.models import Role
+from clinic.selectors import clinic_rules
 from patients.dates import patient_today
 from patients.selectors import get_patient_for_user
 
@@ -301,6 +302,7 @@ def plan_detail(request, pk):
         "weeks": selectors.plan_weeks(plan),
         "history": list(reversed(selectors.versions_with_changes(plan))),
         "reason_form": forms.ReasonForm(),
+        "rules_in_force": selectors.rules_in_force(plan),
     }
     return render(request, "programs/plan_detail.html", context)
 
@@ -344,6 +346,53 @@ def plan_adjust(request, pk):
     return render(
         request, "programs/plan_adjust.html", {"plan": plan, "form": form, "items": items}
     )
+
+
+@therapist_required
+def plan_rules(request, pk):
+    """This plan's own thresholds (docs/clinical-rules.md §7.7), within the clinic's bounds."""
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if not plan.is_open:
+        messages.error(request, "This plan has ended and cannot be changed.")
+        return redirect("programs:plan-detail", pk=plan.pk)
+    form = forms.PlanRulesForm(
+        request.POST or None,
+        clinic_rules=clinic_rules(plan.patient.clinic),
+        overrides=plan.rule_overrides or {},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_rules_set(
+                plan=plan,
+                by=request.user,
+                overrides=form.overrides(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "This plan's thresholds were saved.")
+            return redirect("programs:plan-detail", pk=plan.pk)
+    elif request.method != "POST":
+        _audit_view(request, plan.patient, plan)
+    return render(request, "programs/plan_rules.html", {"plan": plan, "form": form})
+
+
+@therapist_required
+@require_POST
+def retest_dismiss(request, pk):
+    """The week-8 re-test will not be done (docs/clinical-rules.md §9): the reason is kept."""
+    retest = selectors.get_retest_for_user(request.user, pk)
+    try:
+        services.retest_dismiss(
+            retest=retest, by=request.user, reason=request.POST.get("reason", ""), request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The re-test was dismissed; the reason is in the plan's file.")
+    return redirect("patients:detail", pk=retest.plan.patient_id)
 
 
 def _status_change(request, pk, service, success: str, *, reason_required=True):
@@ -472,7 +521,7 @@ def suggestion_edit(request, pk):
 @admin_required
 def program_settings(request):
     instance = selectors.program_settings_for(request.user.clinic)
-    form = forms.ProgramSettingsForm(request.POST or None, instance=instance)
+    form = forms.ClinicalSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -517,22 +566,3 @@ def exercise_done(request, exercise_pk):
         entry = selectors.TodayExercise(item=item, done_today=done)
         return render(request, "programs/partials/done_button.html", {"entry": entry})
     return redirect("dashboard:today")
-
-
-@admin_required
-def email_deliveries(request):
-    """Reminder, nudge and digest emails of the clinic, failed ones first to look at."""
-    from django.core.paginator import Paginator
-
-    from .models import EmailDelivery
-    from .reminders import deliveries_for_admin
-
-    status = request.GET.get("status", "")
-    if status not in EmailDelivery.Status.values:
-        status = ""
-    deliveries = deliveries_for_admin(request.user, status=status)
-    page = Paginator(deliveries, 100).get_page(request.GET.get("page"))
-    # Who receives reminders tells who is in treatment: reading the list is audited.
-    audit_record(action=Action.VIEW, request=request, object_type="programs.emaildelivery")
-    context = {"page": page, "status": status, "statuses": EmailDelivery.Status.choices}
-    return render(request, "programs/email_deliveries.html", context)

@@ -16,7 +16,15 @@ from clinic.models import Invitation, Role
 from clinic.tests.factories import UserFactory
 from tests.url_matrix import ROLES, Access
 
-PROJECT_APPS = ("clinic", "patients", "assessments", "programs", "documents", "dashboard")
+PROJECT_APPS = (
+    "clinic",
+    "patients",
+    "assessments",
+    "programs",
+    "documents",
+    "notifications",
+    "dashboard",
+)
 AUTH_PREFIXES = ("account_", "mfa_", "usersessions_")
 # Public allauth pages a signed-out person may open (sign-in, password reset...).
 DUMMY_KWARGS = {

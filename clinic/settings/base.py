@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "assessments",
     "programs",
     "documents",
+    "notifications",
     "dashboard",
 ]
 
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.stride",
+                "patients.context_processors.clinical_rules",
             ],
         },
     },
@@ -191,16 +193,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.progression_weekly",
         "schedule": crontab(minute=30, hour=4),
     },
-    # Red-flag alerts that could not be queued (broker down) or whose task gave up: the
-    # report row, not the queue, is the truth (patients.tasks).
-    "patients-red-flag-alert-sweep": {
-        "task": "patients.tasks.red_flag_alert_sweep",
+    # Red-flag alerts that could not be queued (broker down), whose rows are missing or
+    # whose task gave up: the delivery rows, not the queue, are the truth (notifications).
+    "notifications-red-flag-alert-sweep": {
+        "task": "notifications.tasks.red_flag_alert_sweep",
         "schedule": 60.0,
     },
     # Daily walk reminders, missed-logging nudges and the therapist digest, each due at a
     # local time; the delivery row per recipient and local day keeps each to one email.
-    "programs-reminders-dispatch": {
-        "task": "programs.tasks.reminders_dispatch",
+    # Invitation emails that were never queued are queued again by the same pass.
+    "notifications-reminders-dispatch": {
+        "task": "notifications.tasks.reminders_dispatch",
         "schedule": 5 * 60.0,
     },
 }
@@ -242,3 +245,5 @@ LOGGING = {
 
 # Absolute links in emails (tasks have no request to build them from).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The transport of each Delivery.channel (notifications/channels/; README there).
+NOTIFICATION_CHANNELS = {"email": "notifications.channels.email.EmailTransport"}

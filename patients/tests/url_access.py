@@ -68,10 +68,4 @@ URL_ACCESS = {
     "patients:preferences": Access(expect=PATIENT_ONLY),
     "patients:export-csv": Access(expect=PATIENT_ONLY),
     "patients:export-json": Access(expect=PATIENT_ONLY),
-    # Public (the signed link in reminder emails); a made-up token changes nothing: 404.
-    "patients:reminders-off": Access(
-        public=True,
-        own=lambda w: {"token": "not-a-signed-token"},
-        expect={"anonymous": 404, **only(404, 404, 404, 404)},
-    ),
 }

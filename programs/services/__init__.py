@@ -26,6 +26,8 @@ from .plans import (
     plan_pause,
     plan_pause_for_red_flag,
     plan_resume,
+    plan_rules_set,
+    retest_dismiss,
 )
 from .suggestions import (
     progression_approve,
@@ -47,6 +49,8 @@ __all__ = [
     "plan_pause",
     "plan_pause_for_red_flag",
     "plan_resume",
+    "plan_rules_set",
+    "retest_dismiss",
     "program_settings_update",
     "progression_approve",
     "progression_approve_edited",

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from clinic.models import Clinic, Role, User
+from clinic.models import Clinic, ClinicalSettings, Role, User
 from patients.models import Patient
 
 from .. import rules
 from ..doses import ExerciseDose
-from ..models import ProgramSettings, Slot
+from ..models import Slot
 
 
 def check_exercise_reachable(items: list[ExerciseDose], clinic_id: int) -> None:
@@ -39,8 +39,8 @@ def check_therapist(patient: Patient, by: User) -> None:
 
 
 def min_bout(clinic: Clinic) -> Decimal:
-    row = ProgramSettings.objects.filter(clinic=clinic).only("min_bout_minutes").first()
-    return row.min_bout_minutes if row else ProgramSettings().min_bout_minutes
+    row = ClinicalSettings.objects.filter(clinic=clinic).only("min_bout_minutes").first()
+    return row.min_bout_minutes if row else ClinicalSettings().min_bout_minutes
 
 
 def check_prescription(patient: Patient, **prescription) -> None:

@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from clinic.audit import Action, audit_record
-from clinic.models import Clinic, User
+from clinic.models import Clinic, ClinicalSettings, User
 
 from .. import library, rules
 from ..doses import ExerciseDose
-from ..models import Exercise, ProgramSettings, ProgramTemplate, TemplateExercise, TemplateWeek
+from ..models import Exercise, ProgramTemplate, TemplateExercise, TemplateWeek
 from . import checks
 
 
@@ -180,11 +180,13 @@ def template_update(
 
 
 @transaction.atomic
-def program_settings_update(*, clinic: Clinic, by: User, request=None, **fields) -> ProgramSettings:
+def program_settings_update(
+    *, clinic: Clinic, by: User, request=None, **fields
+) -> ClinicalSettings:
     """Save a clinic's progression thresholds and the auto-apply-hold switch."""
-    settings_row = ProgramSettings.objects.select_for_update().filter(clinic=clinic).first()
+    settings_row = ClinicalSettings.objects.select_for_update().filter(clinic=clinic).first()
     if settings_row is None:
-        settings_row = ProgramSettings(clinic=clinic)
+        settings_row = ClinicalSettings(clinic=clinic)
     for name, value in fields.items():
         setattr(settings_row, name, value)
     settings_row.updated_by = by

@@ -13,10 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.audit import Action, audit_record
+from clinic.clinical_rules import BOUNDS, bounds_error
 from clinic.models import User
+from clinic.selectors import clinic_rules
 from patients.dates import patient_today
 from patients.models import Patient, RedFlagReport
 
+from .. import schedule
 from ..doses import ExerciseDose
 from ..models import (
     Exercise,
@@ -26,6 +29,7 @@ from ..models import (
     PlanVersion,
     ProgramTemplate,
     ProgressionSuggestion,
+    Retest,
 )
 from ..signals import plan_version_recorded
 from . import checks
@@ -83,6 +87,7 @@ def _record_version(
         bouts_per_session=plan.bouts_per_session,
         bout_minutes=plan.bout_minutes,
         exercises=exercises,
+        rule_overrides=dict(plan.rule_overrides or {}),
         suggestion=suggestion,
     )
     # Whatever follows the plan (its handout, in documents) hears of every change here.
@@ -182,8 +187,36 @@ def plan_assign(
         effective_from=start_date,
         now=now,
     )
+    # docs/clinical-rules.md §9: re-test (treadmill or self-paced walk) at the start of the
+    # last template week, week 8 of the default programme.
+    Retest.objects.create(plan=plan, due_on=schedule.plan_week_start(start_date, plan.weeks))
     _audit_plan(Action.CREATE, plan, by, request)
     return plan
+
+
+@transaction.atomic
+def retest_dismiss(*, retest: Retest, by: User, reason: str, request=None) -> Retest:
+    """The therapist decided the re-test will not be done; the reason is kept."""
+    retest = Retest.objects.select_for_update().select_related("plan__patient").get(pk=retest.pk)
+    checks.check_therapist(retest.plan.patient, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the re-test will not be done."})
+    if retest.status == Retest.Status.DISMISSED:
+        raise ValidationError("This re-test was already dismissed.")
+    retest.status = Retest.Status.DISMISSED
+    retest.dismissed_reason = reason[:300]
+    retest.dismissed_by = by
+    retest.dismissed_at = timezone.now()
+    retest.save(update_fields=["status", "dismissed_reason", "dismissed_by", "dismissed_at"])
+    audit_record(
+        action=Action.UPDATE,
+        request=request,
+        actor=by,
+        patient_id=retest.plan.patient_id,
+        obj=retest,
+    )
+    return retest
 
 
 @transaction.atomic
@@ -218,6 +251,50 @@ def plan_adjust(
     plan.bout_minutes = Decimal(str(bout_minutes))
     plan.save()
     _replace_exercises(plan, exercises)
+    _record_version(
+        plan,
+        kind=PlanVersion.Kind.ADJUST,
+        reason=reason.strip(),
+        by=by,
+        effective_from=max(patient_today(plan.patient), plan.start_date),
+        exercises=_snapshot_exercises(plan),
+    )
+    _audit_plan(Action.UPDATE, plan, by, request)
+    return plan
+
+
+@transaction.atomic
+def plan_rules_set(*, plan: Plan, by: User, overrides: dict, reason: str, request=None) -> Plan:
+    """This plan's own values of the clinic's thresholds (docs/clinical-rules.md §7.7).
+
+    `overrides` maps ClinicalRules field names to values; None or a missing name means "the
+    clinic's value". Each value must lie in the same safe bounds as the clinic setting.
+    Versioned like every plan change, with the reason."""
+    plan = _locked(plan)
+    checks.check_therapist(plan.patient, by)
+    if not plan.is_open:
+        raise ValidationError("This plan has ended and cannot be changed.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this plan's thresholds change."})
+    kept = {name: value for name, value in overrides.items() if value is not None}
+    unknown = sorted(set(kept) - set(BOUNDS))
+    if unknown:
+        raise ValidationError(f"Not a threshold a plan may change: {', '.join(unknown)}.")
+    errors = {name: bounds_error(name, value) for name, value in kept.items()}
+    errors = {name: message for name, message in errors.items() if message}
+    if errors:
+        raise ValidationError(errors)
+    # JSON-safe: whole numbers stay whole, the rest as floats (0.7 reads back as 7/10).
+    kept = {
+        name: int(value) if Decimal(str(value)) % 1 == 0 else float(value)
+        for name, value in kept.items()
+    }
+    try:
+        clinic_rules(plan.patient.clinic).with_overrides(kept)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+    plan.rule_overrides = kept
+    plan.save(update_fields=["rule_overrides", "updated_at"])
     _record_version(
         plan,
         kind=PlanVersion.Kind.ADJUST,

@@ -17,11 +17,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from clinic.audit import Action
-from clinic.models import Clinic, User
+from clinic.models import Clinic, ClinicalSettings, User
 from patients.dates import patient_today
 
 from .. import schedule, selectors
-from ..models import Plan, PlanVersion, ProgramSettings, ProgressionSuggestion
+from ..models import Plan, PlanVersion, ProgressionSuggestion
 from ..progression import HOLD, PROGRESS, suggest_progression
 from . import checks
 from .plans import _audit_plan, _locked, _record_version, plan_pause
@@ -93,12 +93,12 @@ def _week_ready(candidate, patient_logs, now: datetime) -> bool:
     return any(log.date > candidate.week_end for log in patient_logs)
 
 
-def _settings_of(clinic: Clinic) -> ProgramSettings:
-    # select_related("...__program_settings") caches a missing row as None: no query here.
+def _settings_of(clinic: Clinic) -> ClinicalSettings:
+    # select_related("...__clinical_settings") caches a missing row as None: no query here.
     try:
-        return clinic.program_settings
-    except ProgramSettings.DoesNotExist:
-        return ProgramSettings(clinic=clinic)
+        return clinic.clinical_settings
+    except ClinicalSettings.DoesNotExist:
+        return ClinicalSettings(clinic=clinic)
 
 
 @dataclass
@@ -165,7 +165,9 @@ def _suggest_chunk(plans: list[Plan], now: datetime) -> int:
             reports[plan.patient_id], week_logs, c.week_start, c.week_end, c.tz
         )
         current = _prescription_in_force(plan, versions[plan.pk], c.week_end)
-        result = suggest_progression(current, week_logs, rules=settings_row.rules())
+        # docs/clinical-rules.md §7.7: the clinic's thresholds with this plan's overrides.
+        rules = settings_row.rules().with_overrides(plan.rule_overrides or {})
+        result = suggest_progression(current, week_logs, rules=rules)
         suggested = result.prescription
         if result.decision == PROGRESS and c.week_number + 1 < plan.progress_from_week:
             result = _foundation_hold(
@@ -224,7 +226,7 @@ def progression_run(*, now: datetime | None = None, chunk_size: int = 500) -> in
     now = now or timezone.now()
     plans = (
         Plan.objects.filter(status=Plan.Status.ACTIVE, start_date__lt=now.date())
-        .select_related("patient__clinic__program_settings")
+        .select_related("patient__clinic__clinical_settings")
         .order_by("pk")
     )
     created = 0

@@ -21,3 +21,18 @@ def minutes(value) -> str:
 @register.filter
 def mmss(seconds) -> str:
     return schedule.seconds_text(int(seconds)) if seconds is not None else ""
+
+
+@register.filter
+def rule_value(value, name) -> str:
+    """A threshold in plain words: shares as percent ('80 %'), others with their unit."""
+    from decimal import Decimal
+
+    from clinic.clinical_rules import BOUNDS
+
+    bound = BOUNDS.get(name)
+    number = Decimal(str(value))
+    if bound is not None and bound.unit == "share":
+        return f"{(number * 100).normalize():f} %"
+    unit = f" {bound.unit}" if bound is not None else ""
+    return f"{number.normalize():f}{unit}"

@@ -6,11 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from clinic.models import ClinicalSettings
 from clinic.tests.factories import ClinicFactory, StaffFactory
 from patients.dates import patient_today
 from patients.tests.factories import PatientFactory, RedFlagReportFactory, WalkLogFactory
 from programs import services
-from programs.models import ProgramSettings, ProgressionSuggestion
+from programs.models import ProgressionSuggestion
 from programs.tasks import progression_weekly
 from programs.tests.factories import (
     assign_plan,
@@ -221,7 +222,7 @@ def test_foundation_weeks_still_step_back(patient, therapist):
 
 
 def test_the_clinics_thresholds_are_used(plan):
-    ProgramSettings.objects.create(clinic=plan.patient.clinic, min_adherence_pct=60)
+    ClinicalSettings.objects.create(clinic=plan.patient.clinic, min_adherence_pct=60)
     week_logs(plan, 2, [GOOD] * 3)
 
     decide_weeks()
@@ -230,7 +231,7 @@ def test_the_clinics_thresholds_are_used(plan):
 
 
 def test_hold_applies_by_itself_when_the_clinic_allows_it(plan):
-    ProgramSettings.objects.create(clinic=plan.patient.clinic, auto_apply_hold=True)
+    ClinicalSettings.objects.create(clinic=plan.patient.clinic, auto_apply_hold=True)
     week_logs(plan, 2, [GOOD] * 2)
 
     decide_weeks()
@@ -242,7 +243,7 @@ def test_hold_applies_by_itself_when_the_clinic_allows_it(plan):
 
 
 def test_progress_waits_for_a_therapist_even_when_hold_applies_by_itself(plan):
-    ProgramSettings.objects.create(clinic=plan.patient.clinic, auto_apply_hold=True)
+    ClinicalSettings.objects.create(clinic=plan.patient.clinic, auto_apply_hold=True)
     week_logs(plan, 2, [GOOD] * 5)
 
     decide_weeks()

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, ClinicalSettings
 from patients.dates import patient_today
 from patients.signals import red_flag_raised
 from patients.tests.factories import RedFlagReportFactory
@@ -326,8 +326,7 @@ def test_adjusting_a_plan_that_has_not_started_applies_from_its_start(patient, t
     "fields", [{"regress_step_pct": 0}, {"regress_step_pct": 100}, {"min_adherence_pct": 0}]
 )
 def test_settings_the_rule_cannot_use_are_refused_not_a_crash(clinic, admin_user, fields):
-    from programs.models import ProgramSettings
 
     with pytest.raises(ValidationError):
         services.program_settings_update(clinic=clinic, by=admin_user, **fields)
-    assert not ProgramSettings.objects.exists()
+    assert not ClinicalSettings.objects.exists()

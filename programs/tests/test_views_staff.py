@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 
 from assessments.tests.factories import TreadmillTestFactory
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, ClinicalSettings
 from clinic.tests.factories import StaffFactory
 from patients.dates import patient_today
 from patients.tests.factories import PatientFactory
 from programs import services
-from programs.models import Exercise, Plan, ProgramSettings, ProgramTemplate
+from programs.models import Exercise, Plan, ProgramTemplate
 from programs.tests.factories import assign_plan, bundled_template, suggestion_for
 
 pytestmark = pytest.mark.django_db
@@ -448,8 +448,9 @@ def test_plan_detail_uses_a_fixed_number_of_queries(
     client = client_for(therapist)
     client.get(reverse("programs:plan-detail", args=[plan.pk]))
     # session, user, MFA check, clinic (header), plan, audit, the latest handout, versions
-    # (weeks), suggestions, walks, exercises, versions (history)
-    with django_assert_num_queries(12):
+    # (weeks), suggestions, walks, exercises, versions (history), the clinic's clinical
+    # settings (thresholds in force)
+    with django_assert_num_queries(13):
         client.get(reverse("programs:plan-detail", args=[plan.pk]))
 
 
@@ -615,7 +616,8 @@ def test_waiting_suggestions_keep_the_caseload_query_count(
         suggestion_for(assign_plan(patient, by=therapist, weeks_ago=2), week=2)
     client = client_for(therapist)
     client.get(reverse("dashboard:caseload"))
-    with django_assert_num_queries(7):
+    # ... and the re-tests due of the page's patients
+    with django_assert_num_queries(8):
         response = client.get(reverse("dashboard:caseload"))
     assert response.content.decode().count('class="card mb-3 suggestion-card"') == waiting
 
@@ -639,11 +641,16 @@ def test_an_admin_lets_holds_apply_by_themselves(admin_user, client_for):
             "regress_min_sessions": "2",
             "merge_at_minutes": "15",
             "min_bout_minutes": "2",
+            "severe_peak": "6",
+            "session_min_pct": "80",
+            "regress_over_target_pct": "50",
+            "regress_over_target_min": "2",
+            "max_bout_growth_pct": "25",
             "missed_log_nudge_days": "4",
         },
     )
     assert response.status_code == 302
-    settings_row = ProgramSettings.objects.get(clinic=admin_user.clinic)
+    settings_row = ClinicalSettings.objects.get(clinic=admin_user.clinic)
     assert settings_row.auto_apply_hold and settings_row.updated_by == admin_user
     assert settings_row.missed_log_nudge_days == 4
 
@@ -679,4 +686,4 @@ def test_settings_refuse_nonsense(admin_user, client_for, field, value):
 
     assert response.status_code == 200
     assert "Choose a value from" in response.content.decode()
-    assert not ProgramSettings.objects.exists()
+    assert not ClinicalSettings.objects.exists()

@@ -106,6 +106,15 @@ URL_ACCESS = {
     "programs:plan-adjust": Access(
         own=lambda w: {"pk": _plan(w).pk}, **FOREIGN_PLAN, expect=only(therapist=200)
     ),
+    "programs:retest-dismiss": Access(
+        method="post",
+        own=lambda w: {"pk": _plan(w).retest.pk},
+        foreign=lambda w: {"pk": _plan(w, "other_clinic_patient").retest.pk},
+        expect=only(therapist=302),
+    ),
+    "programs:plan-rules": Access(
+        own=lambda w: {"pk": _plan(w).pk}, **FOREIGN_PLAN, expect=only(therapist=200)
+    ),
     "programs:plan-pause": Access(
         method="post",
         own=lambda w: {"pk": _plan(w).pk},
@@ -142,7 +151,6 @@ URL_ACCESS = {
         expect=only(therapist=302),
     ),
     "programs:settings": Access(expect=only(admin=200)),
-    "programs:email-deliveries": Access(expect=only(admin=200)),
     "programs:my-plan": Access(expect=only(patient=200)),
     "programs:exercise-done": Access(
         method="post",

@@ -2,6 +2,29 @@
 (function () {
   "use strict";
 
+  // One duration formatter for the browser, the same as clinic/durations.py (a test holds
+  // both to one table): durationText(1420) -> "23 min 40 s", mmss(245) -> "4:05".
+  function wholeSeconds(seconds) {
+    return Math.max(0, Math.round(Number(seconds) || 0));
+  }
+
+  function durationText(seconds) {
+    const total = wholeSeconds(seconds);
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const secs = total % 60;
+    if (hours) return minutes ? hours + " h " + minutes + " min" : hours + " h";
+    if (minutes) return secs ? minutes + " min " + secs + " s" : minutes + " min";
+    return secs + " s";
+  }
+
+  function mmss(seconds) {
+    const total = wholeSeconds(seconds);
+    return Math.floor(total / 60) + ":" + String(total % 60).padStart(2, "0");
+  }
+
+  window.Stride = Object.assign(window.Stride || {}, { durationText: durationText, mmss: mmss });
+
   // Idle-session warning: shown before the server ends an idle session, with one click to extend.
   function setupSessionWarning() {
     const body = document.body;

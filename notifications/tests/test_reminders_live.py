@@ -5,10 +5,10 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
+from notifications import reminders
+from notifications.models import Delivery
+from notifications.tests.reminder_helpers import patients_on_plans
 from patients.models import ReminderPreference
-from programs import reminders
-from programs.models import EmailDelivery
-from programs.tests.reminder_helpers import patients_on_plans
 
 BATCH = 200
 
@@ -22,7 +22,7 @@ def _due_now(clinic, therapist):
 
 
 def _sent():
-    return EmailDelivery.objects.filter(status=EmailDelivery.Status.SENT).count()
+    return Delivery.objects.filter(status=Delivery.Status.SENT).count()
 
 
 def test_the_pass_run_twice_for_200_due_patients_sends_200_emails(live_worker, clinic, therapist):
@@ -66,15 +66,15 @@ def test_a_worker_killed_mid_batch_never_sends_twice_and_flags_what_it_held(
         # 2 prefetched tasks) is lost with it; rows it had not claimed are still pending.
         replacement.wait_for(
             lambda: (
-                EmailDelivery.objects.filter(status="pending").count() <= 4
-                and not EmailDelivery.objects.filter(status="sending", claimed_at__gt=killed_at)
+                Delivery.objects.filter(status="pending").count() <= 4
+                and not Delivery.objects.filter(status="sending", claimed_at__gt=killed_at)
             ),
             what="the queued rest of the batch",
         )
         # The next beat pass after the re-queue delay queues the pending rows again.
         reminders.reminders_dispatch(now + reminders.REQUEUE_AFTER + timedelta(minutes=1))
         replacement.wait_for(
-            lambda: not EmailDelivery.objects.filter(status__in=["pending", "sending"]),
+            lambda: not Delivery.objects.filter(status__in=["pending", "sending"]),
             what="every row sent or flagged",
         )
     finally:
@@ -82,11 +82,11 @@ def test_a_worker_killed_mid_batch_never_sends_twice_and_flags_what_it_held(
 
     emails = Counter(m["To"] for m in live_worker.sent_emails())
     assert max(emails.values()) == 1, [e for e, n in emails.items() if n > 1]  # never twice
-    flagged = EmailDelivery.objects.exclude(status="sent")
+    flagged = Delivery.objects.exclude(status="sent")
     # Only what the dead worker had claimed (its concurrency: 2) may be in doubt, and it is
     # shown to the admins as such.
     assert flagged.count() <= 2
     assert all("may not have been delivered" in d.last_error for d in flagged)
-    sent = set(EmailDelivery.objects.filter(status="sent").values_list("user__email", flat=True))
+    sent = set(Delivery.objects.filter(status="sent").values_list("user__email", flat=True))
     assert sent <= set(emails) and len(sent) == BATCH - flagged.count()
     assert set(emails) <= recipients

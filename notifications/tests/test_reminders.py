@@ -11,14 +11,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from clinic.models import ClinicalSettings
+from notifications import reminders
+from notifications.delivery import REMINDER_MAX_RETRIES
+from notifications.models import Delivery
+from notifications.tasks import delivery_send
+from notifications.tests.reminder_helpers import patients_on_plans
+from notifications.unsubscribe import unsubscribe_token
 from patients.models import ReminderPreference
 from patients.tests.factories import PatientFactory, RedFlagReportFactory, WalkLogFactory
-from patients.unsubscribe import unsubscribe_token
-from programs import reminders, services
-from programs.models import EmailDelivery, ProgramSettings
-from programs.tasks import EMAIL_MAX_RETRIES, email_delivery_send
+from programs import services
 from programs.tests.factories import assign_plan
-from programs.tests.reminder_helpers import patients_on_plans
 
 # A Friday (ISO weekday 5), 12:00 UTC: past 10:00 in London (UTC+0 in November).
 NOON = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -48,11 +51,11 @@ def test_a_due_patient_gets_one_reminder_with_text_html_and_an_unsubscribe_link(
     assert message.to == [on_plan.user.email]
     assert message.subject == "Time for today's walk"
     assert message.alternatives[0][1] == "text/html"
-    assert "/patients/reminders/off/" in message.body
+    assert "/notifications/reminders/off/" in message.body
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     # No health details: no pain, no diagnosis, no plan numbers in the email.
     assert "pain rises about 2 points" in message.body and "stenosis" not in message.body
-    delivery = EmailDelivery.objects.get()
+    delivery = Delivery.objects.get()
     assert (delivery.kind, delivery.status, delivery.local_date) == ("daily", "sent", NOON.date())
 
 
@@ -77,7 +80,7 @@ def test_a_patient_in_another_timezone_gets_it_at_their_local_time(on_plan):
     assert mail.outbox == []
     dispatch(NOON.replace(hour=15))
     assert len(mail.outbox) == 1
-    assert EmailDelivery.objects.get().local_date == NOON.date()
+    assert Delivery.objects.get().local_date == NOON.date()
 
 
 @pytest.mark.parametrize(
@@ -104,19 +107,19 @@ def test_no_reminder_when(change, on_plan, therapist):
 def test_the_send_task_rechecks_the_patient_before_sending(on_plan):
     with time_machine.travel(NOON, tick=False), CaptureQueriesContext(connection):
         ids = reminders._patient_rows(NOON)
-        EmailDelivery.objects.bulk_create(ids)
+        Delivery.objects.bulk_create(ids)
     WalkLogFactory(patient=on_plan, date=NOON.date())  # logged between the pass and the send
-    delivery = EmailDelivery.objects.get()
+    delivery = Delivery.objects.get()
     with time_machine.travel(NOON, tick=False):
-        assert email_delivery_send.delay(delivery.pk).get() == "skipped: walk already logged"
+        assert delivery_send.delay(delivery.pk).get() == "skipped: walk already logged"
     delivery.refresh_from_db()
     assert (delivery.status, mail.outbox) == ("skipped", [])
 
 
 def test_a_replayed_send_task_sends_nothing_more(on_plan):
     dispatch()
-    delivery = EmailDelivery.objects.get()
-    assert email_delivery_send.delay(delivery.pk).get() == "not pending"
+    delivery = Delivery.objects.get()
+    assert delivery_send.delay(delivery.pk).get() == "not pending"
     assert len(mail.outbox) == 1
 
 
@@ -129,18 +132,18 @@ def smtp_down(settings):
 
 def _pending_delivery():
     with time_machine.travel(NOON, tick=False):
-        EmailDelivery.objects.bulk_create(reminders._patient_rows(NOON))
-    return EmailDelivery.objects.get()
+        Delivery.objects.bulk_create(reminders._patient_rows(NOON))
+    return Delivery.objects.get()
 
 
 def test_smtp_failures_are_retried_then_marked_failed(on_plan, smtp_down):
     delivery = _pending_delivery()
     with time_machine.travel(NOON, tick=False):
         with pytest.raises(Retry):  # the first attempt asks for a retry with backoff
-            email_delivery_send.apply(args=[delivery.pk], throw=True)
+            delivery_send.apply(args=[delivery.pk], throw=True)
         delivery.refresh_from_db()
         assert delivery.status == "pending"  # the connection failed before any claim
-        last = email_delivery_send.apply(args=[delivery.pk], retries=EMAIL_MAX_RETRIES, throw=True)
+        last = delivery_send.apply(args=[delivery.pk], retries=REMINDER_MAX_RETRIES, throw=True)
     assert last.get() == "failed"
     delivery.refresh_from_db()
     assert delivery.status == "failed"
@@ -150,8 +153,8 @@ def test_smtp_failures_are_retried_then_marked_failed(on_plan, smtp_down):
 def test_admins_see_failed_deliveries(on_plan, admin_user, client_for, smtp_down):
     delivery = _pending_delivery()
     with time_machine.travel(NOON, tick=False):
-        email_delivery_send.apply(args=[delivery.pk], retries=EMAIL_MAX_RETRIES)
-    page = client_for(admin_user).get(reverse("programs:email-deliveries"), {"status": "failed"})
+        delivery_send.apply(args=[delivery.pk], retries=REMINDER_MAX_RETRIES)
+    page = client_for(admin_user).get(reverse("notifications:deliveries"), {"status": "failed"})
     assert page.status_code == 200
     assert on_plan.user.email in page.content.decode()
 
@@ -163,27 +166,31 @@ def test_missed_logging_nudge_after_three_days_then_not_again_for_three(patient,
     dispatch()
     [message] = sent_to(patient.user.email)
     assert message.subject == "We have not seen a walk for a few days"
-    assert EmailDelivery.objects.get(patient=patient).kind == "missed"
+    assert Delivery.objects.get(patient=patient).kind == "missed"
     for day in (1, 2):
         dispatch(NOON + timedelta(days=day))
-    assert [
-        d.kind for d in EmailDelivery.objects.filter(patient=patient).order_by("local_date")
-    ] == ["missed", "daily", "daily"]
+    assert [d.kind for d in Delivery.objects.filter(patient=patient).order_by("local_date")] == [
+        "missed",
+        "daily",
+        "daily",
+    ]
     dispatch(NOON + timedelta(days=3))
-    assert EmailDelivery.objects.filter(patient=patient, kind="missed").count() == 2
+    assert Delivery.objects.filter(patient=patient, kind="missed").count() == 2
 
 
 def test_the_clinic_sets_the_nudge_days(patient, therapist):
-    ProgramSettings.objects.create(clinic=patient.clinic, missed_log_nudge_days=5)
+    ClinicalSettings.objects.create(clinic=patient.clinic, missed_log_nudge_days=5)
     with time_machine.travel(NOON - timedelta(days=10), tick=False):
         assign_plan(patient, by=therapist)
     WalkLogFactory(patient=patient, date=(NOON - timedelta(days=4)).date())
     dispatch()
-    assert EmailDelivery.objects.get(patient=patient).kind == "daily"
+    assert Delivery.objects.get(patient=patient).kind == "daily"
 
 
 def test_the_unsubscribe_link_turns_reminders_off_without_signing_in(on_plan, client):
-    response = client.get(reverse("patients:reminders-off", args=[unsubscribe_token(on_plan.pk)]))
+    response = client.get(
+        reverse("notifications:reminders-off", args=[unsubscribe_token(on_plan.pk)])
+    )
     assert response.status_code == 200
     assert not ReminderPreference.objects.get(patient=on_plan).email_enabled
     dispatch()
@@ -192,7 +199,7 @@ def test_the_unsubscribe_link_turns_reminders_off_without_signing_in(on_plan, cl
 
 def test_a_tampered_unsubscribe_link_changes_nothing(on_plan, client):
     token = unsubscribe_token(on_plan.pk)[:-2] + "xx"
-    response = client.get(reverse("patients:reminders-off", args=[token]))
+    response = client.get(reverse("notifications:reminders-off", args=[token]))
     assert response.status_code == 404
     assert not ReminderPreference.objects.filter(patient=on_plan).exists()
 
@@ -252,7 +259,7 @@ def test_admins_never_see_another_clinics_deliveries(on_plan, other_therapist, c
     from clinic.tests.factories import StaffFactory
 
     other_admin = StaffFactory(clinic=other_therapist.clinic, role=Role.ADMIN)
-    page = client_for(other_admin).get(reverse("programs:email-deliveries"))
+    page = client_for(other_admin).get(reverse("notifications:deliveries"))
     assert page.status_code == 200
     assert on_plan.user.email not in page.content.decode()
 
@@ -264,17 +271,17 @@ def test_deliveries_page_uses_a_fixed_number_of_queries(
     patients_on_plans(clinic, therapist, rows)
     dispatch()
     client = client_for(admin_user)
-    client.get(reverse("programs:email-deliveries"))
+    client.get(reverse("notifications:deliveries"))
     # session, user, MFA check, clinic (header), count, page of deliveries with recipients,
     # the audit event (and its transaction on PostgreSQL)
     with django_assert_num_queries(7 if connection.vendor == "sqlite" else 7):
-        client.get(reverse("programs:email-deliveries"))
+        client.get(reverse("notifications:deliveries"))
 
 
 def test_a_row_left_sending_by_a_dead_worker_is_not_sent_again_but_marked_failed(on_plan):
     delivery = _pending_delivery()
-    EmailDelivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=NOON)
-    assert email_delivery_send.apply(args=[delivery.pk]).get() == "not pending"
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=NOON)
+    assert delivery_send.apply(args=[delivery.pk]).get() == "not pending"
     dispatch(NOON + timedelta(minutes=11))
     delivery.refresh_from_db()
     assert delivery.status == "failed"

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from patients.reminder_schedule import daily_reminder_date, missed_logging_date
+from notifications.schedule import daily_reminder_date, missed_logging_date
 
 TEN = time(10, 0)
 

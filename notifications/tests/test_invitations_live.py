@@ -1,4 +1,4 @@
-"""Email tasks on a real worker and the real Redis broker."""
+"""Invitation emails on a real worker and the real Redis broker."""
 
 from django.urls import reverse
 

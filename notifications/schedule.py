@@ -8,6 +8,13 @@ due twice on the same local day, whatever the time zone or how often the pass ru
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
+# A patient without a preference row gets the defaults: every day at 10:00 local time.
+DEFAULT_REMIND_AT = time(10, 0)
+DEFAULT_WEEKDAYS = "1234567"
+DEFAULT_NUDGE_DAYS = 3  # CLINICAL.md has no rule: a product default [C], a clinic setting
+# The therapist digest goes out once a day at this local clinic time [C].
+DIGEST_AT = time(7, 0)
+
 
 def local_now(now_utc: datetime, tz_name: str) -> datetime:
     return now_utc.astimezone(zoneinfo.ZoneInfo(tz_name))

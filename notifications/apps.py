@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self):
+        # patients and clinic sit below notifications and cannot import it: they announce a
+        # red flag and an invitation with domain signals, and the messages are made here.
+        from clinic.signals import invitation_issued
+        from patients.signals import red_flag_raised
+
+        from .receivers import alert_red_flag, email_invitation
+
+        red_flag_raised.connect(alert_red_flag, dispatch_uid="notifications-red-flag-alert")
+        invitation_issued.connect(email_invitation, dispatch_uid="notifications-invitation")
