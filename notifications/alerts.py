@@ -20,12 +20,14 @@ from django.utils import timezone
 from clinic.models import Role, User
 from patients.models import Patient, RedFlagReport
 
-from .delivery import (
+from .kinds import (
+    ALERT_RETRY,
     Message,
     Skip,
     absolute_url,
     deliveries_interrupted_resolve,
     queue_sends,
+    register,
 )
 from .models import Delivery
 
@@ -134,3 +136,6 @@ def red_flag_alert_sweep(now: datetime | None = None) -> int:
     )
     queue_sends(ids, retry=False)
     return len(ids)
+
+
+register(Delivery.Kind.RED_FLAG, alert_message, ALERT_RETRY, on_sent=alert_sent)

@@ -13,7 +13,7 @@ from patients.models import Patient, RedFlagReport
 from programs.models import Plan, ProgressionSuggestion
 
 from . import selectors
-from .delivery import Message, Skip, absolute_url
+from .kinds import REMINDER_RETRY, Message, Skip, absolute_url, register
 from .models import Delivery
 from .schedule import DEFAULT_NUDGE_DAYS, DIGEST_AT, local_now
 
@@ -106,3 +106,6 @@ def digest_message(delivery: Delivery) -> Message:
             "caseload_url": absolute_url(reverse("dashboard:caseload")),
         },
     )
+
+
+register(Delivery.Kind.DIGEST, digest_message, REMINDER_RETRY)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clinic.models import Invitation
 
-from .delivery import Message, Skip, absolute_url, queue_sends
+from .kinds import INVITATION_RETRY, Message, Skip, absolute_url, queue_sends, register
 from .models import Delivery
 
 Status = Delivery.Status
@@ -70,3 +70,6 @@ def invitation_message(delivery: Delivery) -> Message:
 
 def invitation_sent(delivery: Delivery) -> None:
     Invitation.objects.filter(pk=delivery.invitation_id).update(sent_count=F("sent_count") + 1)
+
+
+register(Delivery.Kind.INVITATION, invitation_message, INVITATION_RETRY, on_sent=invitation_sent)

@@ -18,10 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Patient, WalkLog
+from patients.rules import rules_for_patient
 from programs.models import Plan
 
 from . import digest, selectors
-from .delivery import Message, Skip, absolute_url, deliveries_interrupted_resolve, queue_sends
+from .kinds import (
+    REMINDER_RETRY,
+    Message,
+    Skip,
+    absolute_url,
+    deliveries_interrupted_resolve,
+    queue_sends,
+    register,
+)
 from .models import REMINDER_KINDS, Delivery
 from .schedule import (
     DEFAULT_NUDGE_DAYS,
@@ -164,6 +173,12 @@ def reminder_message(delivery: Delivery) -> Message:
             "clinic": delivery.clinic,
             "today_url": absolute_url(reverse("dashboard:today")),
             "unsubscribe_url": url,
+            # docs/clinical-rules.md §7.7: the email says the patient's own pain target.
+            "rules": rules_for_patient(delivery.patient),
         },
         unsubscribe_url=url,
     )
+
+
+register(Delivery.Kind.DAILY, reminder_message, REMINDER_RETRY)
+register(Delivery.Kind.MISSED, reminder_message, REMINDER_RETRY)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from clinic.celery import app
 from clinic.models import Role
 from clinic.tests.factories import StaffFactory
-from notifications import alerts, channels, delivery, tasks
+from notifications import alerts, channels, delivery, kinds, tasks
 from notifications.channels.email import EmailTransport
 from notifications.models import Delivery
 from patients import services
@@ -143,7 +143,7 @@ def test_an_inactive_therapist_is_not_emailed_but_admins_are(patient, therapist,
 
 def test_the_alert_task_retries_transient_smtp_errors_many_times():
     assert smtplib.SMTPException in channels.transient_errors()
-    policy = delivery.retry_policy("red_flag")
+    policy = kinds.retry_policy("red_flag")
     assert policy.max_retries >= 100 and policy.until_sent
     assert 0 <= policy.countdown(50) <= 600  # capped backoff
     assert tasks.delivery_send.max_retries is None  # the policy decides, not the task
@@ -154,7 +154,7 @@ def test_an_alert_whose_task_gave_up_stays_pending_and_the_sweep_sends_it(patien
     monkeypatch.setattr(EmailTransport, "send", _down)
     sweep()
     [row] = Delivery.objects.filter(red_flag_report=report)
-    result = tasks.delivery_send.apply(args=[row.pk], retries=delivery.ALERT_RETRY.max_retries)
+    result = tasks.delivery_send.apply(args=[row.pk], retries=kinds.ALERT_RETRY.max_retries)
     assert result.get() == "pending: left for the sweep"
     row.refresh_from_db()
     assert row.status == "pending" and "mail server gone" in row.last_error
@@ -189,7 +189,7 @@ def test_an_alert_a_dead_worker_left_sending_is_sent_again_by_the_sweep(patient)
         row = Delivery.objects.get()
         Delivery.objects.filter(pk=row.pk).update(status="sending", claimed_at=timezone.now())
         assert sweep() == 0  # it may still be on its way
-        traveller.shift(delivery.ALERT_RETRY.interrupted_after + timedelta(seconds=1))
+        traveller.shift(kinds.ALERT_RETRY.interrupted_after + timedelta(seconds=1))
         assert sweep() == 1
     row.refresh_from_db()
     assert row.status == "sent" and "may arrive twice" not in row.last_error

@@ -13,7 +13,7 @@ from clinic import services as clinic
 from clinic.models import Invitation, Role
 from notifications import reminders, tasks
 from notifications.channels.email import EmailTransport
-from notifications.delivery import INVITATION_RETRY
+from notifications.kinds import INVITATION_RETRY
 from notifications.models import Delivery
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from clinic.models import ClinicalSettings
 from notifications import reminders
-from notifications.delivery import REMINDER_MAX_RETRIES
+from notifications.kinds import REMINDER_MAX_RETRIES
 from notifications.models import Delivery
 from notifications.tasks import delivery_send
 from notifications.tests.reminder_helpers import patients_on_plans
