@@ -59,75 +59,91 @@ class Measure:
     decimals: int = 0
 
 
+def _questionnaire(
+    code: str,
+    title: str,
+    axis: str,
+    *,
+    rule: str,
+    score_key: str,
+    low: float,
+    high: float,
+    threshold: float,
+    threshold_note: str,
+    higher_is_better: bool = False,
+    change_rule: str | None = None,
+    decimals: int = 0,
+) -> Measure:
+    """A questionnaire score over time: `score_key` of each administration scored by `rule`.
+    Its meaningful change is scoring's rule of the same name unless `change_rule` names
+    another ("" for none: the threshold is then a plain number of points)."""
+    return Measure(
+        code=code,
+        title=title,
+        axis=axis,
+        higher_is_better=higher_is_better,
+        source=ADMINISTRATION,
+        rule=rule,
+        score_key=score_key,
+        low=low,
+        high=high,
+        threshold=threshold,
+        change_rule=rule if change_rule is None else change_rule,
+        threshold_note=threshold_note,
+        decimals=decimals,
+    )
+
+
+def _nprs(side: str, title: str) -> Measure:
+    return _questionnaire(
+        f"nprs-{side}",
+        title,
+        "pain, 0 to 10",
+        rule="nprs",
+        score_key=side,
+        low=0,
+        high=10,
+        threshold=scoring.NPRS_MEANINGFUL_CHANGE,
+        threshold_note="a fall of 2 points (Ostelo 2008; Stride's marker)",
+    )
+
+
 MEASURES: dict[str, Measure] = {
     measure.code: measure
     for measure in (
-        Measure(
-            code="nprs-back",
-            title="Back pain",
-            axis="pain, 0 to 10",
-            higher_is_better=False,
-            source=ADMINISTRATION,
-            rule="nprs",
-            score_key="back",
-            low=0,
-            high=10,
-            threshold=scoring.NPRS_MEANINGFUL_CHANGE,
-            change_rule="nprs",
-            threshold_note="a fall of 2 points (Ostelo 2008; Stride's marker)",
-        ),
-        Measure(
-            code="nprs-leg",
-            title="Leg pain",
-            axis="pain, 0 to 10",
-            higher_is_better=False,
-            source=ADMINISTRATION,
-            rule="nprs",
-            score_key="leg",
-            low=0,
-            high=10,
-            threshold=scoring.NPRS_MEANINGFUL_CHANGE,
-            change_rule="nprs",
-            threshold_note="a fall of 2 points (Ostelo 2008; Stride's marker)",
-        ),
-        Measure(
-            code="psfs",
-            title="Activities (PSFS)",
-            axis="ability, 0 to 10",
-            higher_is_better=True,
-            source=ADMINISTRATION,
+        _nprs("back", "Back pain"),
+        _nprs("leg", "Leg pain"),
+        _questionnaire(
+            "psfs",
+            "Activities (PSFS)",
+            "ability, 0 to 10",
             rule="psfs",
             score_key="mean",
             low=0,
             high=10,
             threshold=scoring.PSFS_MEANINGFUL_CHANGE,
-            change_rule="psfs",
             threshold_note="a rise of about 2 points on the mean",
+            higher_is_better=True,
             decimals=1,
         ),
-        Measure(
-            code="odi",
-            title="Disability (ODI)",
-            axis="index %",
-            higher_is_better=False,
-            source=ADMINISTRATION,
+        _questionnaire(
+            "odi",
+            "Disability (ODI)",
+            "index %",
             rule="odi",
             score_key="index",
             low=0,
             high=100,
             threshold=scoring.ODI_MEANINGFUL_CHANGE,
-            change_rule="odi",
             threshold_note=(
                 "a fall of 10 points, or of 30 % of the first score if that is less (Ostelo 2008)"
             ),
             decimals=1,
         ),
-        Measure(
-            code="zcq-severity",
-            title="ZCQ symptom severity",
-            axis="score, 1 to 5",
-            higher_is_better=False,
-            source=ADMINISTRATION,
+        _questionnaire(
+            "zcq-severity",
+            "ZCQ symptom severity",
+            "score, 1 to 5",
             rule="zcq",
             score_key="severity",
             low=1,
@@ -137,18 +153,17 @@ MEASURES: dict[str, Measure] = {
             threshold_note="a fall of 0.36 (Minetama 2019, non-surgical care)",
             decimals=2,
         ),
-        Measure(
-            code="zcq-function",
-            title="ZCQ physical function",
-            axis="score, 1 to 4",
-            higher_is_better=False,
-            source=ADMINISTRATION,
+        _questionnaire(
+            "zcq-function",
+            "ZCQ physical function",
+            "score, 1 to 4",
             rule="zcq",
             score_key="function",
             low=1,
             high=4,
             # docs/clinical-rules.md §4: trials count an improvement of 0.5 or more as success.
             threshold=0.5,
+            change_rule="",
             threshold_note="a fall of 0.5 (the success mark used in trials)",
             decimals=2,
         ),

@@ -7,6 +7,8 @@ Safe to run twice: each kind of result is added only to patients who have none o
 from datetime import timedelta
 from decimal import Decimal
 
+from patients.dates import patient_today
+
 from . import services
 from .models import (
     Administration,
@@ -15,7 +17,7 @@ from .models import (
     ShoppingCartTest,
     TreadmillTest,
 )
-from .selectors import bundled_instrument, patient_today
+from .selectors import bundled_instrument
 
 WEEKS = 8
 ACTIVITIES = ("Walking to the shops", "Standing to cook a meal", "Gardening")

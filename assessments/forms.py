@@ -8,6 +8,9 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from clinic.durations import mmss
+from clinic.forms import StrideFormMixin
+
 from . import engine
 from .models import (
     CART_STRONG_PCT_RANGE,
@@ -24,12 +27,6 @@ from .models import (
 )
 
 _MMSS = re.compile(r"^(?P<sign>-?)\s*(?P<minutes>\d{1,3})\s*:\s*(?P<seconds>\d{1,2})$")
-
-
-def mmss(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class MinutesSecondsField(forms.CharField):
@@ -571,7 +568,7 @@ class QuestionnaireForm(forms.Form):
                 self.add_error(None, message)
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(StrideFormMixin, forms.Form):
     SCHEDULES = [
         ("0", "Once"),
         ("1", "Every week"),
@@ -617,7 +614,7 @@ class AssignmentForm(forms.Form):
         return first_due
 
 
-class AssessmentSettingsForm(forms.ModelForm):
+class AssessmentSettingsForm(StrideFormMixin, forms.ModelForm):
     class Meta:
         model = AssessmentSettings
         fields = [

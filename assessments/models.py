@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from clinic.durations import mmss
 from clinic.models import Clinic
 from patients.models import Patient
 
@@ -31,10 +32,6 @@ CART_WALK_LIMIT_S = 30 * 60
 RECOVERY_LIMIT_S = 60 * 60
 
 
-def _mmss(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def check_walk_times(
     errors: dict,
     *,
@@ -48,7 +45,7 @@ def check_walk_times(
     total_name = f"{prefix}{total_field}"
     if total_s is not None and total_s > limit_s:
         errors[total_name] = (
-            f"The walking time cannot be more than {limit_s // 60} minutes ({_mmss(limit_s)})."
+            f"The walking time cannot be more than {limit_s // 60} minutes ({mmss(limit_s)})."
         )
     if onset_s is not None and total_s is not None and onset_s > total_s:
         errors[f"{prefix}onset_s"] = (
@@ -63,7 +60,7 @@ def check_stop_reason(
     if reason == StopReason.TIME_LIMIT and total_s is not None and total_s != limit_s:
         errors.setdefault(
             f"{prefix}total_s",
-            f"The walk stopped at the time limit, so the walking time is {_mmss(limit_s)}.",
+            f"The walk stopped at the time limit, so the walking time is {mmss(limit_s)}.",
         )
     if reason == StopReason.SYMPTOMS and onset_s is None:
         errors.setdefault(

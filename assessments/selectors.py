@@ -3,12 +3,11 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from clinic.access import get_or_404, scope_patient_data
+from patients.dates import patient_today
 from patients.models import Patient
 
 from . import charts, registry
@@ -28,11 +27,6 @@ def assessment_settings_for(clinic) -> AssessmentSettings:
     """The clinic's settings, or the product defaults (unsaved) when it never changed them."""
     found = AssessmentSettings.objects.filter(clinic=clinic).first()
     return found or AssessmentSettings(clinic=clinic)
-
-
-def patient_today(patient: Patient) -> date:
-    """Today's date where the patient lives (their time zone, else the clinic's)."""
-    return timezone.localdate(timezone=ZoneInfo(patient.tz_name))
 
 
 # --- Instruments ------------------------------------------------------------

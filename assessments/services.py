@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from clinic.audit import Action, audit_record
 from clinic.models import STAFF_ROLES, Clinic, Role, User
+from patients.dates import patient_today
 from patients.models import Patient
 from patients.services import redflag_report
 
@@ -24,7 +25,7 @@ from .models import (
     QuestionnaireAssignment,
     Result,
 )
-from .selectors import assessment_settings_for, patient_today
+from .selectors import assessment_settings_for
 
 # Fields a correction never copies from the version it corrects.
 _VERSION_FIELDS = {"id", "created_at", "supersedes", "original", "corrected_by", "correction_note"}

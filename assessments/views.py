@@ -12,41 +12,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.access import admin_required, role_required, staff_required
-from clinic.audit import Action, audit_record
+from clinic.access import (
+    admin_required,
+    any_role_required,
+    patient_required,
+    staff_required,
+    therapist_required,
+)
+from clinic.audit import audit_view
 from clinic.charts import svg_response
+from clinic.forms import add_form_errors
 from clinic.models import Role
+from patients.dates import patient_today
 from patients.selectors import get_patient_for_user, patient_for_account
 
 from . import charts, engine, forms, public_quiz, registry, selectors, services
 from .models import Administration, Instrument
-
-therapist_required = role_required(Role.THERAPIST)
-patient_or_staff_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)
-patient_required = role_required(Role.PATIENT)
-
-
-def _audit_view(request, *, patient_id, obj=None, object_type="", object_id=""):
-    audit_record(
-        action=Action.VIEW,
-        request=request,
-        patient_id=patient_id,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-    )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
 
 # --- Walking tests: one set of views for every kind in assessments.registry --------
 
@@ -65,7 +46,7 @@ def test_create(request, pk, kind):
     patient = get_patient_for_user(request.user, pk)
     form = kind.form(
         request.POST or None,
-        initial={"performed_on": selectors.patient_today(patient)},
+        initial={"performed_on": patient_today(patient)},
         defaults=selectors.assessment_settings_for(request.user.clinic),
     )
     if request.method == "POST" and form.is_valid():
@@ -78,7 +59,7 @@ def test_create(request, pk, kind):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"{kind.title} saved.")
             return redirect(kind.detail_url_name, pk=result.pk)
@@ -90,7 +71,7 @@ def test_create(request, pk, kind):
 def test_detail(request, pk, kind):
     kind = _kind(kind)
     result = selectors.get_result_for_user(kind.model, request.user, pk)
-    _audit_view(request, patient_id=result.patient_id, obj=result)
+    audit_view(request, patient_id=result.patient_id, obj=result)
     context = {
         "result": result,
         "patient": result.patient,
@@ -114,7 +95,7 @@ def test_correct(request, pk, kind):
         defaults=selectors.assessment_settings_for(request.user.clinic),
     )
     if request.method == "GET":
-        _audit_view(request, patient_id=result.patient_id, obj=result)
+        audit_view(request, patient_id=result.patient_id, obj=result)
     if request.method == "POST" and form.is_valid():
         try:
             corrected = services.walk_test_correct(
@@ -125,7 +106,7 @@ def test_correct(request, pk, kind):
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "Correction saved. The earlier version is kept.")
             return redirect(kind.detail_url_name, pk=corrected.pk)
@@ -155,7 +136,7 @@ def _questionnaire_form(request, instrument, patient, *, with_date, administrati
         definition=instrument.definition,
         with_date=with_date,
         activities=activities,
-        initial={"performed_on": selectors.patient_today(patient)} if with_date else None,
+        initial={"performed_on": patient_today(patient)} if with_date else None,
     )
     if administration is not None and request.method == "GET":
         form.set_answers(administration.answers)
@@ -180,7 +161,7 @@ def administer(request, pk, instrument_pk):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"{instrument.display_title} saved.")
             return redirect("assessments:administration-detail", pk=administration.pk)
@@ -191,7 +172,7 @@ def administer(request, pk, instrument_pk):
 @staff_required
 def administration_detail(request, pk):
     administration = selectors.get_result_for_user(Administration, request.user, pk)
-    _audit_view(request, patient_id=administration.patient_id, obj=administration)
+    audit_view(request, patient_id=administration.patient_id, obj=administration)
     context = {
         "result": administration,
         "patient": administration.patient,
@@ -217,7 +198,7 @@ def administration_correct(request, pk):
     )
     note_form = forms.CorrectionMixin(request.POST or None, prefix="correction")
     if request.method == "GET":
-        _audit_view(request, patient_id=administration.patient_id, obj=administration)
+        audit_view(request, patient_id=administration.patient_id, obj=administration)
     if request.method == "POST" and form.is_valid() & note_form.is_valid():
         try:
             corrected = services.administration_correct(
@@ -229,7 +210,7 @@ def administration_correct(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "Correction saved. The earlier answers are kept.")
             return redirect("assessments:administration-detail", pk=corrected.pk)
@@ -274,7 +255,7 @@ def assign(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "Questionnaire assigned. The patient sees it on Today.")
             return redirect("assessments:patient-history", pk=patient.pk)
@@ -315,7 +296,7 @@ def _chart_sections(patient, history) -> list[dict]:
 def patient_history(request, pk):
     patient = get_patient_for_user(request.user, pk)
     history = selectors.history_for_patient(request.user, patient)
-    _audit_view(request, patient_id=patient.pk, object_type="assessments.history")
+    audit_view(request, patient_id=patient.pk, object_type="assessments.history")
     context = {
         "patient": patient,
         "history": history,
@@ -331,13 +312,13 @@ def patient_summary(request, pk):
     """The assessments card on the patient's page (loaded by htmx)."""
     patient = get_patient_for_user(request.user, pk)
     latest = selectors.latest_results_for_patient(request.user, patient)
-    _audit_view(request, patient_id=patient.pk, object_type="assessments.summary")
+    audit_view(request, patient_id=patient.pk, object_type="assessments.summary")
     return render(
         request, "assessments/partials/patient_summary.html", {"patient": patient, **latest}
     )
 
 
-@patient_or_staff_required
+@any_role_required
 def chart(request, pk, measure):
     measure = charts.MEASURES.get(measure)
     if measure is None:
@@ -348,7 +329,7 @@ def chart(request, pk, measure):
     history = selectors.history_for_patient(request.user, patient, sources=[measure.source])
     unit = patient.clinic.distance_unit
     points = charts.measure_series(measure, history.results_for(measure.source), distance_unit=unit)
-    _audit_view(
+    audit_view(
         request, patient_id=patient.pk, object_type="assessments.chart", object_id=measure.code
     )
     return svg_response(charts.render_svg(measure, points, distance_unit=unit))
@@ -368,7 +349,7 @@ def _own_patient(request):
 def my_history(request):
     patient = _own_patient(request)
     history = selectors.history_for_patient(request.user, patient, questionnaires_only=True)
-    _audit_view(request, patient_id=patient.pk, object_type="assessments.history")
+    audit_view(request, patient_id=patient.pk, object_type="assessments.history")
     context = {
         "patient": patient,
         "history": history,
@@ -398,7 +379,7 @@ def my_answer(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             return redirect("assessments:my-result", pk=administration.pk)
     context = {"form": form, "instrument": assignment.instrument, "patient": patient}
@@ -408,7 +389,7 @@ def my_answer(request, pk):
 @patient_required
 def my_result(request, pk):
     administration = selectors.get_result_for_user(Administration, request.user, pk)
-    _audit_view(request, patient_id=administration.patient_id, obj=administration)
+    audit_view(request, patient_id=administration.patient_id, obj=administration)
     context = {
         "result": administration,
         "instrument": administration.instrument,
@@ -438,7 +419,7 @@ def my_quiz(request):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             return redirect("assessments:my-result", pk=administration.pk)
     context = {"form": form, "instrument": instrument, "public": False}
@@ -486,7 +467,7 @@ def assessment_settings(request):
                 clinic=request.user.clinic, by=request.user, request=request, **fields
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "Assessment settings saved.")
             return redirect("assessments:settings")

@@ -1,8 +1,31 @@
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from .models import AuditEvent, Role, User
+
+
+class StrideFormHelper(FormHelper):
+    """The one crispy helper of Stride forms: `{% crispy form %}` draws the form's errors and
+    fields (Bootstrap 5, one column, in field order); the page's template keeps the <form> tag,
+    the CSRF token and the buttons, since most forms post to htmx targets or share a <form>
+    with a formset. No form media: pages load their scripts themselves (CSP)."""
+
+    form_tag = False
+    disable_csrf = True
+    include_media = False
+    error_text_inline = False  # field errors in a <p>, as `|crispy` draws them
+
+
+class StrideFormMixin:
+    """Gives a form the shared helper as `form.helper`. No layout is built from the fields, so a
+    form may add or drop fields in its own __init__; a form that needs a grid keeps it in its
+    template (e.g. templates/assessments/partials/treadmill_stage.html)."""
+
+    @property
+    def helper(self) -> StrideFormHelper:
+        return StrideFormHelper()
 
 
 def add_form_errors(form: forms.Form, error: ValidationError | dict[str, str]) -> None:
@@ -20,7 +43,7 @@ def add_form_errors(form: forms.Form, error: ValidationError | dict[str, str]) -
             form.add_error(None, message)
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(StrideFormMixin, forms.Form):
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
@@ -50,7 +73,7 @@ class InvitationAcceptForm(forms.Form):
         return cleaned
 
 
-class StaffInvitationForm(forms.Form):
+class StaffInvitationForm(StrideFormMixin, forms.Form):
     """Invite a clinic admin or therapist (clinic admins only)."""
 
     full_name = forms.CharField(max_length=200, label="Full name")

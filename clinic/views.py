@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import admin_required, role_required, staff_required
+from .access import admin_required, any_role_required, staff_required
 from .audit import Action, audit_record
-from .forms import AuditFilterForm, InvitationAcceptForm, StaffInvitationForm
+from .forms import AuditFilterForm, InvitationAcceptForm, StaffInvitationForm, add_form_errors
 from .models import Role
 
 
@@ -42,7 +42,7 @@ def healthz(request):
     return JsonResponse(state, status=200 if state["database"] == "ok" else 503)
 
 
-@role_required(Role.ADMIN, Role.THERAPIST, Role.PATIENT)
+@any_role_required
 @require_POST
 def session_extend(request):
     """The "Stay signed in" button: any authenticated request already refreshed the session."""
@@ -60,7 +60,7 @@ def invitation_accept(request, token):
                 invitation=invitation, password=form.cleaned_data["password1"], request=request
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
             messages.success(request, "Welcome to Stride. Your password is set.")
@@ -82,7 +82,7 @@ def staff_invite(request):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("dashboard:accounts")

@@ -2,12 +2,12 @@
 
 from django import forms
 
-from clinic.forms import add_form_errors
+from clinic.forms import StrideFormMixin, add_form_errors
 
 from .services import report_period_errors
 
 
-class ReportPeriodForm(forms.Form):
+class ReportPeriodForm(StrideFormMixin, forms.Form):
     """The days a progress report covers: at most a year, none in the future."""
 
     period_start = forms.DateField(

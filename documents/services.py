@@ -24,7 +24,7 @@ from django.utils import timezone
 from clinic.audit import Action, audit_record
 from clinic.celery import enqueue_on_commit
 from clinic.models import Role, User
-from patients.dates import local_today
+from patients.dates import patient_today
 from patients.models import Patient
 from programs.models import Plan, PlanVersion
 
@@ -159,7 +159,7 @@ def document_request(
     if kind == Kind.HANDOUT:
         document, enqueue = _handout_request(patient=patient, plan=plan, requested_by=requested_by)
     elif kind == Kind.REPORT:
-        errors = report_period_errors(period_start, period_end, today=local_today(patient.tz_name))
+        errors = report_period_errors(period_start, period_end, today=patient_today(patient))
         if errors:
             raise ValidationError(errors)
         if plan is not None and plan.patient_id != patient.pk:

@@ -16,7 +16,7 @@ from django_htmx.http import reswap, retarget
 
 from clinic.access import patient_required, staff_required, therapist_required
 from clinic.forms import add_form_errors
-from patients.dates import local_today
+from patients.dates import patient_today
 from patients.selectors import get_patient_for_user
 from programs.selectors import get_plan_for_user, open_plan_for_patient
 
@@ -69,7 +69,7 @@ def _report_start(patient, today):
 def report_create(request, patient_pk):
     """The period form of a progress report; a valid POST starts the PDF."""
     patient = get_patient_for_user(request.user, patient_pk)
-    today = local_today(patient.tz_name)
+    today = patient_today(patient)
     form = ReportPeriodForm(
         request.POST or None,
         today=today,

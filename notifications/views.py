@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from clinic.access import admin_required
-from clinic.audit import Action, audit_record
+from clinic.audit import audit_view
 from patients.models import Patient
 from patients.services import reminder_unsubscribe
 
@@ -24,7 +24,7 @@ def delivery_list(request):
     deliveries = selectors.deliveries_for_admin(request.user, status=status)
     page = Paginator(deliveries, 100).get_page(request.GET.get("page"))
     # Who receives reminders tells who is in treatment: reading the list is audited.
-    audit_record(action=Action.VIEW, request=request, object_type="notifications.delivery")
+    audit_view(request, patient_id=None, object_type="notifications.delivery")
     context = {"page": page, "status": status, "statuses": Delivery.Status.choices}
     return render(request, "notifications/delivery_list.html", context)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import slugify
 
 from clinic.clinical_rules import BOUNDS, LABELS, bounds_text
+from clinic.forms import StrideFormMixin, add_form_errors
 from clinic.models import ClinicalSettings
 
 from . import rules
@@ -35,12 +36,7 @@ def _whole(label, *, required=True, high=None, help_text=""):
     )
 
 
-def _add_errors(form: forms.Form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        form.add_error(name if name in form.fields else None, message)
-
-
-class PrescriptionFields(forms.Form):
+class PrescriptionFields(StrideFormMixin, forms.Form):
     """Walking days a week, walks a session, minutes a walk."""
 
     sessions_per_week = _whole("Walking days a week", high=MAX_SESSIONS_PER_WEEK)
@@ -63,7 +59,7 @@ class PrescriptionFields(forms.Form):
         cleaned = super().clean()
         names = ("sessions_per_week", "bouts_per_session", "bout_minutes")
         if all(cleaned.get(n) is not None for n in names):
-            _add_errors(
+            add_form_errors(
                 self,
                 rules.prescription_errors(
                     **{n: cleaned[n] for n in names}, min_bout_minutes=self.min_bout_minutes
@@ -96,14 +92,14 @@ class ExerciseDoseForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        _add_errors(
+        add_form_errors(
             self,
             rules.week_range_errors(cleaned["week_from"], cleaned["week_to"], weeks=self.weeks),
         )
         dose = {
             k: cleaned.get(k) for k in ("sets", "reps", "hold_seconds", "minutes", "times_per_day")
         }
-        _add_errors(self, rules.dose_errors(dose))
+        add_form_errors(self, rules.dose_errors(dose))
         return cleaned
 
     def as_dose(self) -> ExerciseDose:
@@ -284,7 +280,7 @@ class SuggestionRejectForm(forms.Form):
     note = forms.CharField(label="Reason (optional)", required=False, max_length=300)
 
 
-class ExerciseForm(forms.ModelForm):
+class ExerciseForm(StrideFormMixin, forms.ModelForm):
     class Meta:
         model = Exercise
         fields = [
@@ -397,7 +393,7 @@ SETTINGS_RULE_FIELDS = {
 }
 
 
-class ClinicalSettingsForm(forms.ModelForm):
+class ClinicalSettingsForm(StrideFormMixin, forms.ModelForm):
     """The clinic's thresholds, each within its safe bounds (docs/clinical-rules.md §7.7)."""
 
     class Meta:
@@ -437,7 +433,7 @@ class ClinicalSettingsForm(forms.ModelForm):
 PLAN_RULE_NAMES = [name for name in BOUNDS if name != "meaningful_pain_change"]
 
 
-class PlanRulesForm(forms.Form):
+class PlanRulesForm(StrideFormMixin, forms.Form):
     """This plan's own thresholds: blank keeps the clinic's value. Shares are typed in %."""
 
     reason = forms.CharField(

@@ -75,10 +75,6 @@ def minutes_text(value) -> str:
     return f"{number:f}"
 
 
-def seconds_text(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 _TIMES = {1: "once a day", 2: "twice a day"}
 
 

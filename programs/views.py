@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clinic.access import admin_required, patient_required, role_required, staff_required
-from clinic.audit import Action, audit_record
-from clinic.models import Role
+from clinic.access import admin_required, patient_required, staff_required, therapist_required
+from clinic.audit import audit_view
+from clinic.forms import add_form_errors
 from clinic.selectors import clinic_rules
 from patients.dates import patient_today
 from patients.selectors import get_patient_for_user
@@ -25,21 +25,6 @@ from patients.selectors import get_patient_for_user
 from . import forms, schedule, selectors, services
 
 logger = logging.getLogger(__name__)
-
-therapist_required = role_required(Role.THERAPIST)
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _audit_view(request, patient, obj) -> None:
-    audit_record(action=Action.VIEW, request=request, patient_id=patient.pk, obj=obj)
-
 
 # --- library ----------------------------------------------------------------------------------
 
@@ -74,7 +59,7 @@ def exercise_create(request):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"{exercise.name} was added to your clinic's library.")
             return redirect("programs:exercise-detail", pk=exercise.pk)
@@ -91,7 +76,7 @@ def exercise_edit(request, pk):
                 exercise=exercise, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"{exercise.name} was saved.")
             return redirect("programs:exercise-detail", pk=exercise.pk)
@@ -159,7 +144,7 @@ def template_edit(request, pk):
                 **fields,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, f"'{template.name}' was saved.")
             return redirect("programs:template-detail", pk=template.pk)
@@ -177,7 +162,7 @@ def patient_panel(request, patient_pk):
     patient = get_patient_for_user(request.user, patient_pk)
     panel = selectors.plan_panel_for_patient(patient)
     if panel.plan is not None:
-        _audit_view(request, patient, panel.plan)
+        audit_view(request, patient_id=patient.pk, obj=panel.plan)
     page = (
         "programs/partials/patient_panel.html"
         if request.htmx
@@ -262,7 +247,7 @@ def plan_assign(request, patient_pk):
                     request=request,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_form_errors(form, error)
             else:
                 messages.success(
                     request, f"The plan for {patient.full_name} starts {plan.start_date:%A %-d %B}."
@@ -296,7 +281,7 @@ def _assign_fields(form) -> dict:
 @staff_required
 def plan_detail(request, pk):
     plan = selectors.get_plan_for_user(request.user, pk)
-    _audit_view(request, plan.patient, plan)
+    audit_view(request, patient_id=plan.patient_id, obj=plan)
     context = {
         "plan": plan,
         "weeks": selectors.plan_weeks(plan),
@@ -339,7 +324,7 @@ def plan_adjust(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "The plan was changed from today.")
             return redirect("programs:plan-detail", pk=plan.pk)
@@ -370,12 +355,12 @@ def plan_rules(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "This plan's thresholds were saved.")
             return redirect("programs:plan-detail", pk=plan.pk)
     elif request.method != "POST":
-        _audit_view(request, plan.patient, plan)
+        audit_view(request, patient_id=plan.patient_id, obj=plan)
     return render(request, "programs/plan_rules.html", {"plan": plan, "form": form})
 
 
@@ -501,13 +486,13 @@ def suggestion_edit(request, pk):
                 suggestion=suggestion, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(
                 request, "Approved with your changes: they apply from the next plan week."
             )
             return redirect("patients:detail", pk=plan.patient_id)
-    _audit_view(request, plan.patient, suggestion)
+    audit_view(request, patient_id=plan.patient_id, obj=suggestion)
     return render(
         request,
         "programs/suggestion_edit.html",
@@ -529,7 +514,7 @@ def program_settings(request):
                 clinic=request.user.clinic, by=request.user, request=request, **fields
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "Programme settings saved.")
             return redirect("programs:settings")
@@ -544,7 +529,7 @@ def my_plan(request):
     plan = selectors.plan_for_patient_account(request.user)
     weeks = []
     if plan is not None:
-        _audit_view(request, plan.patient, plan)
+        audit_view(request, patient_id=plan.patient_id, obj=plan)
         weeks = selectors.plan_weeks(plan)
     context = {"plan": plan, "weeks": weeks}
     return render(request, "programs/my_plan.html", context)

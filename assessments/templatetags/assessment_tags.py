@@ -2,18 +2,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from clinic import durations
+
 from .. import registry, scoring
-from ..forms import mmss as _mmss
 
 register = template.Library()
 
 
-@register.filter
-def mmss(seconds):
-    """Seconds as minutes:seconds ("4:05"); empty for None."""
-    if seconds is None or seconds == "":
-        return ""
-    return _mmss(int(seconds))
+# Not a copy: clinic.durations.mmss under this library too, for templates/documents/pdf/report.html
+# (another owner's), which loads assessment_tags for it. Pages load `durations` instead.
+register.filter("mmss", durations.mmss)
 
 
 @register.filter

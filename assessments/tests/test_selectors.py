@@ -13,6 +13,7 @@ from assessments.tests.factories import (
     TreadmillTestFactory,
     synthetic_odi,
 )
+from patients.dates import patient_today
 
 
 def test_the_level_onset_of_the_latest_treadmill_test(patient, therapist):
@@ -49,7 +50,7 @@ def test_results_are_scoped_to_the_users_clinic_and_to_the_patient_themselves(wo
 
 
 def test_questionnaires_due_lists_only_active_assignments_due_by_today(world):
-    today = selectors.patient_today(world.patient)
+    today = patient_today(world.patient)
     due = AssignmentFactory(patient=world.patient, next_due=today)
     AssignmentFactory(
         patient=world.patient,

@@ -251,6 +251,12 @@ def plan_adjust(
     plan.bout_minutes = Decimal(str(bout_minutes))
     plan.save()
     _replace_exercises(plan, exercises)
+    return _record_adjustment(plan, reason=reason, by=by, request=request)
+
+
+def _record_adjustment(plan: Plan, *, reason: str, by: User, request) -> Plan:
+    """A therapist's change to the open plan, from today (never before the plan starts): one
+    ADJUST version with the exercises as they now are, and one audit event."""
     _record_version(
         plan,
         kind=PlanVersion.Kind.ADJUST,
@@ -295,16 +301,7 @@ def plan_rules_set(*, plan: Plan, by: User, overrides: dict, reason: str, reques
         raise ValidationError(str(error)) from error
     plan.rule_overrides = kept
     plan.save(update_fields=["rule_overrides", "updated_at"])
-    _record_version(
-        plan,
-        kind=PlanVersion.Kind.ADJUST,
-        reason=reason.strip(),
-        by=by,
-        effective_from=max(patient_today(plan.patient), plan.start_date),
-        exercises=_snapshot_exercises(plan),
-    )
-    _audit_plan(Action.UPDATE, plan, by, request)
-    return plan
+    return _record_adjustment(plan, reason=reason, by=by, request=request)
 
 
 def _set_status(plan, *, status, kind, reason, by, request, pause_reason="", now=None) -> Plan:

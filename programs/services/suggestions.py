@@ -114,7 +114,7 @@ def _candidates(plans, now: datetime) -> list[_Candidate]:
     found = []
     for plan in plans:
         tz = zoneinfo.ZoneInfo(plan.patient.tz_name)
-        week = schedule.last_completed_week(plan.start_date, now.astimezone(tz).date())
+        week = schedule.last_completed_week(plan.start_date, patient_today(plan.patient, now))
         if week:
             found.append(
                 _Candidate(

@@ -19,11 +19,6 @@ def minutes(value) -> str:
 
 
 @register.filter
-def mmss(seconds) -> str:
-    return schedule.seconds_text(int(seconds)) if seconds is not None else ""
-
-
-@register.filter
 def rule_value(value, name) -> str:
     """A threshold in plain words: shares as percent ('80 %'), others with their unit."""
     from decimal import Decimal

@@ -9,9 +9,10 @@
 (function () {
   "use strict";
 
+  // The one formatter (stride.js, loaded before this file with defer). A running clock shows
+  // the seconds already completed, so it is floored first: 9:59.6 reads 9:59, not 10:00.
   function mmss(totalSeconds) {
-    const seconds = Math.max(0, Math.floor(totalSeconds));
-    return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    return window.Stride.mmss(Math.floor(totalSeconds));
   }
 
   function setup(root) {
