@@ -1,21 +1,24 @@
-"""Moving EmailDelivery to notifications (as Delivery) keeps its table and every row: migrate
-back to the programs 0005 era, write rows through the historical models, migrate forward to
-the latest, find them. Runs on SQLite and on PostgreSQL (DATABASE_URL) alike."""
+"""The restructure moved three models between apps and kept their tables and every row:
+Document (programs -> documents), EmailDelivery (programs -> notifications.Delivery) and
+ProgramSettings (programs -> clinic.ClinicalSettings). Migrate back to the schema before
+any of it, write rows through the historical models, migrate forward to the latest, find
+them. Runs on SQLite and on PostgreSQL (DATABASE_URL) alike."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-# Before notifications: EmailDelivery in programs (0003, 0004), Document just moved out of it.
-OLD = [("programs", "0005_delete_document"), ("documents", "0001_initial")]
+# Before the restructure: Document, EmailDelivery and ProgramSettings all in programs.
+OLD = [("programs", "0004_emaildelivery_claim"), ("clinic", "0002_auditevent_append_only")]
 
 
 def _migrate_back():
     """To the OLD nodes; returns the models as they were there."""
     executor = MigrationExecutor(connection)
-    executor.migrate([*OLD, ("notifications", None)])
+    executor.migrate([*OLD, ("documents", None), ("notifications", None)])
     return executor.loader.project_state(OLD).apps
 
 
@@ -29,7 +32,8 @@ def _old_rows(apps):
     User = apps.get_model("clinic", "User")
     Patient = apps.get_model("patients", "Patient")
     EmailDelivery = apps.get_model("programs", "EmailDelivery")
-    Document = apps.get_model("documents", "Document")
+    Document = apps.get_model("programs", "Document")
+    ProgramSettings = apps.get_model("programs", "ProgramSettings")
 
     clinic = Clinic.objects.create(name="Old Clinic", timezone="Europe/London")
     therapist = User.objects.create(email="t@old.example", role="therapist", clinic=clinic)
@@ -59,10 +63,21 @@ def _old_rows(apps):
         period_end=date(2026, 11, 27),
         status="ready",
     )
-    return {"sent": sent.pk, "failed": failed.pk, "digest": digest.pk, "document": document.pk}
+    settings_row = ProgramSettings.objects.create(
+        clinic=clinic, pain_rise_target=3, min_adherence_pct=70, missed_log_nudge_days=5
+    )
+    return {
+        "sent": sent.pk,
+        "failed": failed.pk,
+        "digest": digest.pk,
+        "document": document.pk,
+        "settings": settings_row.pk,
+    }
 
 
-def test_deliveries_and_documents_of_the_programs_era_survive_the_move(transactional_db):
+def test_deliveries_documents_and_settings_of_the_programs_era_survive_the_move(
+    transactional_db,
+):
     try:
         ids = _old_rows(_migrate_back())
     finally:
@@ -87,6 +102,17 @@ def test_deliveries_and_documents_of_the_programs_era_survive_the_move(transacti
     assert {d.channel for d in rows.values()} == {"email"}
     assert all(d.red_flag_report_id is None and d.invitation_id is None for d in rows.values())
     assert Document.objects.get(pk=ids["document"]).status == "ready"
+    from clinic.models import ClinicalSettings
+
+    settings_row = ClinicalSettings.objects.get(pk=ids["settings"])
+    rules = settings_row.rules()
+    assert (rules.pain_rise_target, rules.min_adherence, settings_row.missed_log_nudge_days) == (
+        3,
+        Decimal("0.7"),
+        5,
+    )
+    # The section-7 fields added after the move take their defaults on the old row.
+    assert (rules.severe_peak, rules.max_bout_growth) == (6, Decimal("0.25"))
 
     # The rules of the new schema hold on the old rows: still once a day for reminders...
     with pytest.raises(IntegrityError), transaction.atomic():
