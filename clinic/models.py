@@ -351,6 +351,26 @@ class ClinicalSettings(models.Model):
     def __str__(self) -> str:
         return f"Clinical settings for {self.clinic}"
 
+    # Model field -> (ClinicalRules field, how many field units make one rule unit).
+    RULE_FIELDS = {
+        "pain_rise_target": ("pain_rise_target", 1),
+        "recovery_margin": ("recovery_margin", 1),
+        "severe_peak": ("severe_peak", 1),
+        "session_min_pct": ("session_min_share", 100),
+        "min_adherence_pct": ("min_adherence", 100),
+        "min_within_target_pct": ("min_within_target_share", 100),
+        "progress_step_pct": ("progress_step", 100),
+        "progress_min_minutes": ("progress_min_minutes", 1),
+        "regress_step_pct": ("regress_step", 100),
+        "regress_overshoot": ("regress_overshoot", 1),
+        "regress_min_sessions": ("regress_min_sessions", 1),
+        "regress_over_target_pct": ("regress_over_target_share", 100),
+        "regress_over_target_min": ("regress_over_target_min", 1),
+        "merge_at_minutes": ("merge_at_minutes", 1),
+        "max_bout_growth_pct": ("max_bout_growth", 100),
+        "min_bout_minutes": ("min_bout_minutes", 1),
+    }
+
     def rules(self) -> ClinicalRules:
         """The clinic's rules; ValueError (plain words) for a value outside its safe bounds."""
         hundred = Decimal(100)

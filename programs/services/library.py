@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from clinic.audit import Action, audit_record
+from clinic.clinical_rules import bounds_error
 from clinic.models import Clinic, ClinicalSettings, User
 
 from .. import library, rules
@@ -183,7 +184,9 @@ def template_update(
 def program_settings_update(
     *, clinic: Clinic, by: User, request=None, **fields
 ) -> ClinicalSettings:
-    """Save a clinic's progression thresholds and the auto-apply-hold switch."""
+    """Save a clinic's thresholds and the auto-apply-hold switch. Each threshold must lie in
+    its safe bounds (docs/clinical-rules.md §7.7), whoever writes it: the form checks them
+    too, but this is the rule."""
     settings_row = ClinicalSettings.objects.select_for_update().filter(clinic=clinic).first()
     if settings_row is None:
         settings_row = ClinicalSettings(clinic=clinic)
@@ -192,9 +195,16 @@ def program_settings_update(
     settings_row.updated_by = by
     settings_row.full_clean()
     try:
-        settings_row.rules()  # the engine's own checks, e.g. a step back of 100 %
+        rules = settings_row.rules()  # the engine's own checks, e.g. a step back of 100 %
     except ValueError as error:
         raise ValidationError(str(error)) from error
+    errors = {}
+    for field, (name, _scale) in ClinicalSettings.RULE_FIELDS.items():
+        message = bounds_error(name, getattr(rules, name))
+        if message:
+            errors[field] = message
+    if errors:
+        raise ValidationError(errors)
     settings_row.save()
     audit_record(action=Action.UPDATE, request=request, actor=by, obj=settings_row)
     return settings_row
