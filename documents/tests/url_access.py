@@ -1,16 +1,7 @@
 """Who may open each documents URL. Read by tests/test_url_matrix.py."""
 
+from programs.tests.url_access import _plan
 from tests.url_matrix import Access, only
-
-
-def _plan(w, patient_attr="patient"):
-    from programs.tests.factories import assign_plan
-
-    key = f"_plan_{patient_attr}"
-    if not hasattr(w, key):
-        patient = getattr(w, patient_attr)
-        setattr(w, key, assign_plan(patient, by=patient.primary_therapist, weeks_ago=1))
-    return getattr(w, key)
 
 
 def _document(w, patient_attr="patient"):
