@@ -95,7 +95,7 @@ __all__ = [
     "Prescription",
     "PrescriptionLike",
     "ProgressionRules",
-    "ProgressionSuggestion",
+    "WeeklyDecision",
     "WalkLogLike",
     "describe_prescription",
     "pain_rise",
@@ -157,7 +157,9 @@ class Prescription:
 
 
 @dataclass(frozen=True)
-class ProgressionSuggestion:
+class WeeklyDecision:
+    """What the weekly rule suggests for next week (stored as models.ProgressionSuggestion)."""
+
     decision: Decision
     prescription: Prescription
     reasons: list[str]
@@ -229,7 +231,7 @@ def suggest_progression(
     prescription: PrescriptionLike,
     logs: Iterable[WalkLogLike],
     rules: ClinicalRules | None = None,
-) -> ProgressionSuggestion:
+) -> WeeklyDecision:
     """Suggest next week's prescription from this week's walk logs.
 
     Order of precedence: pause (red flag) > regress > progress > hold. The therapist approves
@@ -244,7 +246,7 @@ def suggest_progression(
     # else. Checked before the logs are validated so that a bad entry can never hide it.
     red_flags = sum(1 for log in logs if log.red_flag)
     if red_flags:
-        return ProgressionSuggestion(
+        return WeeklyDecision(
             decision=PAUSE,
             prescription=current,
             reasons=[
@@ -277,7 +279,7 @@ def suggest_progression(
             )
         else:
             change = f"regress: bout {_minutes_text(bout)} -> {_minutes_text(new_bout)} min"
-        return ProgressionSuggestion(
+        return WeeklyDecision(
             decision=REGRESS,
             prescription=_with_bout(current, new_bout),
             reasons=[*missing_note, *regress_reasons, change],
@@ -323,13 +325,13 @@ def suggest_progression(
         summary = f"{done_text}, {share_text} within the +{target} pain target, no flare"
         new_plan = _progressed(current, bout, rules)
         if new_plan is not None:
-            return ProgressionSuggestion(
+            return WeeklyDecision(
                 decision=PROGRESS,
                 prescription=new_plan,
                 reasons=[f"{summary}: {_change_text(current, new_plan, rules)}", *missing_note],
             )
         growth = _percent(as_fraction(rules.max_bout_growth, "max_bout_growth"))
-        return ProgressionSuggestion(
+        return WeeklyDecision(
             decision=HOLD,
             prescription=current,
             reasons=[
@@ -357,7 +359,7 @@ def suggest_progression(
         )
     reasons.extend(missing_note)
     reasons.append(f"hold: bout stays at {_minutes_text(bout)} min")
-    return ProgressionSuggestion(decision=HOLD, prescription=current, reasons=reasons)
+    return WeeklyDecision(decision=HOLD, prescription=current, reasons=reasons)
 
 
 def _regress_reasons(walks: list[_Walk], rules: ClinicalRules) -> list[str]:

@@ -16,7 +16,7 @@ from programs.progression import (
     REGRESS,
     Prescription,
     ProgressionRules,
-    ProgressionSuggestion,
+    WeeklyDecision,
     describe_prescription,
     pain_rise,
     progressed_prescription,
@@ -901,7 +901,7 @@ def test_result_is_frozen_and_input_is_left_alone():
     prescription = plan()
     result = suggest(prescription, good(5))
 
-    assert isinstance(result, ProgressionSuggestion)
+    assert isinstance(result, WeeklyDecision)
     assert isinstance(result.prescription, Prescription)
     assert prescription.bout_minutes == 6.0
     with pytest.raises(dataclasses.FrozenInstanceError):
