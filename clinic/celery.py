@@ -33,9 +33,13 @@ def enqueue_on_commit(task_name: str, *args) -> None:
     from django.db import transaction
     from kombu.exceptions import KombuError
 
+    # A task that is not registered is a programming error, not a broker outage: say so now
+    # (the app's AppConfig.ready imports its tasks module).
+    task = app.tasks[task_name]
+
     def publish():
         try:
-            app.signature(task_name, args=args).apply_async()
+            task.apply_async(args)
         except (KombuError, OSError):
             logging.getLogger(__name__).exception(
                 "Could not queue %s%r: the sweep will pick it up.", task_name, args
