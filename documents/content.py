@@ -24,9 +24,11 @@ from clinic import charts
 from patients import progress as walk_progress
 from patients import targets
 from patients.models import Patient, RedFlagReport, WalkLog
+from patients.rules import rules_for_patient
 from patients.selectors import PROGRESS_FIELDS
 from programs import schedule
 from programs.models import Exercise, Plan, PlanVersion, Slot
+from programs.selectors import plan_rules
 
 from .models import Document
 
@@ -146,9 +148,9 @@ def handout_context(document: Document) -> dict:
 
     Four queries: the plan (with patient, clinic, therapist), its versions up to the
     document's, the exercises."""
-    plan = Plan.objects.select_related("patient__clinic", "patient__primary_therapist").get(
-        pk=document.plan_id
-    )
+    plan = Plan.objects.select_related(
+        "patient__clinic__clinical_settings", "patient__primary_therapist"
+    ).get(pk=document.plan_id)
     versions = list(plan.versions.order_by("number"))
     version = next((v for v in versions if v.pk == document.plan_version_id), None)
     if version is None:  # no version recorded (should not happen): the plan as it is now
@@ -171,6 +173,8 @@ def handout_context(document: Document) -> dict:
         "weeks": _handout_weeks(plan, versions, items),
         "groups": [g for g in groups if g.items],
         "glides": [i for i in items if i.slot == Slot.WALK],
+        # docs/clinical-rules.md §7.7: the numbers of this plan (the clinic's, its overrides).
+        "rules": plan_rules(plan),
         "made_on": timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.tz_name)),
     }
 
@@ -246,7 +250,9 @@ def _in_force(plans: list[Plan], day: date, tz) -> tuple[int | None, str]:
     return None, ""
 
 
-def _report_weeks(rows: list[dict], plans, start: date, end: date, tz) -> list[ReportWeek]:
+def _report_weeks(
+    rows: list[dict], plans, start: date, end: date, tz, rules=None
+) -> list[ReportWeek]:
     weeks = []
     day = start
     while day <= end:
@@ -260,7 +266,9 @@ def _report_weeks(rows: list[dict], plans, start: date, end: date, tz) -> list[R
         week.minutes += Decimal(row["minutes"])
         bout = walk_progress.longest_bout_minutes(row)
         week.longest = bout if week.longest is None else max(week.longest, bout)
-        within = targets.within_target(row["pain_before"], row["pain_peak"], row["pain_after"])
+        within = targets.within_target(
+            row["pain_before"], row["pain_peak"], row["pain_after"], rules=rules
+        )
         if within is not None:
             week.judged += 1
             week.within += within
@@ -355,7 +363,7 @@ def report_context(document: Document) -> dict:
     A fixed number of queries (patient, plans with versions, walks, four kinds of results,
     red flags): charts show every result up to the last day, the lists those in the period.
     """
-    patient = Patient.objects.select_related("clinic", "primary_therapist").get(
+    patient = Patient.objects.select_related("clinic__clinical_settings", "primary_therapist").get(
         pk=document.patient_id
     )
     start, end = document.period_start, document.period_end
@@ -378,7 +386,8 @@ def report_context(document: Document) -> dict:
         .order_by("date", "created_at", "id")
         .values(*PROGRESS_FIELDS)
     )
-    weeks = _report_weeks(rows, plans, start, end, tz)
+    rules = rules_for_patient(patient)
+    weeks = _report_weeks(rows, plans, start, end, tz, rules)
     results = results_for_report(patient, until=end)
     listed = results.in_period(start)
     red_flags = list(
@@ -411,6 +420,7 @@ def report_context(document: Document) -> dict:
         "plan": current_plan,
         "plan_walking": schedule.describe_weekly(current_plan) if current_plan else "",
         "weeks": weeks,
+        "rules": rules,
         "summary": _walking_summary(weeks),
         "walking_charts": _walking_charts(weeks),
         "treadmill_tests": listed["treadmill"],

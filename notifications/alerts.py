@@ -1,5 +1,5 @@
-"""Red-flag alerts (CLINICAL.md §6): an email to the patient's therapist and to each of the
-clinic's active admins at once, retried until sent.
+"""Red-flag alerts (docs/clinical-rules.md §6): an email to the patient's therapist and to each
+of the clinic's active admins at once, retried until sent.
 
 The rows are made inside the reporting transaction (a receiver of
 patients.signals.red_flag_raised), so a report is never without its alerts, and queued on

@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 # A patient without a preference row gets the defaults: every day at 10:00 local time.
 DEFAULT_REMIND_AT = time(10, 0)
 DEFAULT_WEEKDAYS = "1234567"
-DEFAULT_NUDGE_DAYS = 3  # CLINICAL.md has no rule: a product default [C], a clinic setting
+# No published rule (docs/clinical-rules.md §7.7): a product default [C], a clinic setting.
+DEFAULT_NUDGE_DAYS = 3
 # The therapist digest goes out once a day at this local clinic time [C].
 DIGEST_AT = time(7, 0)
 

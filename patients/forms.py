@@ -6,11 +6,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.utils import timezone
 
+from clinic.clinical_rules import DEFAULT_RULES, ClinicalRules
 from clinic.forms import TherapistChoiceField
 from clinic.models import User
 
 from .dates import local_today
-from .models import Patient, RedFlagReport, ReminderPreference, WalkLog
+from .models import WALKLOG_ENTRY_FIELDS, Patient, RedFlagReport, ReminderPreference, WalkLog
 from .units import UNIT_WORDS, from_metres, to_metres
 
 PAIN_CHOICES = [(value, str(value)) for value in range(11)]
@@ -71,7 +72,7 @@ def pain_field(label: str, *, required: bool = True) -> forms.TypedChoiceField:
 
 
 class RedFlagCheckMixin(forms.Form):
-    """CLINICAL.md §6, asked on every log: an explicit answer, never a silent default."""
+    """docs/clinical-rules.md §6, asked on every log: an explicit answer, never a silent default."""
 
     red_flags = forms.MultipleChoiceField(
         label="Since your last log, have you had any of these?",
@@ -254,20 +255,11 @@ class WalkLogForm(forms.Form):
         return data
 
     @classmethod
-    def initial_for(cls, patient: Patient, last: WalkLog | None) -> dict:
-        """Today's date, and the habits of the last walk. Pain is asked fresh every time."""
-        initial = {"date": local_today(patient.tz_name)}
-        if last is not None:
-            initial.update(
-                minutes=last.minutes,
-                rests=last.rests,
-                support=last.support,
-                terrain=last.terrain,
-                symptom_areas=last.symptom_areas,
-                glides_before=last.glides_before,
-                glides_after=last.glides_after,
-            )
-        return initial
+    def initial_for(cls, patient: Patient) -> dict:
+        """Today's date only. Everything the patient reports (minutes, pain, where the
+        symptoms were, glides, support) is asked afresh, never copied from the last walk:
+        docs/clinical-rules.md §1b, so the guidance and the spreading flag describe today."""
+        return {"date": local_today(patient.tz_name)}
 
     @classmethod
     def initial_from_log(cls, log: WalkLog) -> dict:
@@ -277,22 +269,9 @@ class WalkLogForm(forms.Form):
         return initial
 
 
-WALKLOG_FORM_FIELDS = (
-    "date",
-    "minutes",
-    "steps",
-    "rests",
-    "pain_before",
-    "pain_peak",
-    "pain_after",
-    "symptom_areas",
-    "tingling",
-    "support",
-    "terrain",
-    "glides_before",
-    "glides_after",
-    "flare_next_day",
-    "note",
+# The form asks for the distance in the clinic's unit (field `distance`) and no start time.
+WALKLOG_FORM_FIELDS = tuple(
+    name for name in WALKLOG_ENTRY_FIELDS if name not in ("start_time", "distance_m")
 )
 
 
@@ -325,9 +304,16 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class WalkLogFilterForm(forms.Form):
-    TARGET_CHOICES = [("", "All walks"), ("yes", "Within +2 target"), ("no", "Not within target")]
+def target_choices(rules: ClinicalRules) -> list[tuple[str, str]]:
+    """The walk list's target filter, in the patient's own target (docs/clinical-rules.md §7)."""
+    return [
+        ("", "All walks"),
+        ("yes", f"Within +{rules.pain_rise_target} target"),
+        ("no", "Not within target"),
+    ]
 
+
+class WalkLogFilterForm(forms.Form):
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -336,7 +322,7 @@ class WalkLogFilterForm(forms.Form):
     )
     target = forms.ChoiceField(
         label="Target",
-        choices=TARGET_CHOICES,
+        choices=target_choices(DEFAULT_RULES),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
@@ -351,6 +337,10 @@ class WalkLogFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    def __init__(self, *args, rules: ClinicalRules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = target_choices(rules)
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -398,6 +388,13 @@ class WalkTimerForm(RedFlagCheckMixin, forms.Form):
     )
     glides_before = forms.BooleanField(label="I did nerve glides before the walk", required=False)
     glides_after = forms.BooleanField(label="I did nerve glides after the walk", required=False)
+    symptom_areas = forms.MultipleChoiceField(
+        label="Where were the symptoms? (tick all that apply)",
+        choices=WalkLog.SYMPTOM_AREAS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose from the list."},
+    )
 
     def __init__(self, *args, patient: Patient, **kwargs):
         super().__init__(*args, **kwargs)
@@ -452,6 +449,7 @@ class WalkTimerForm(RedFlagCheckMixin, forms.Form):
             "pain_after": data["pain_after"],
             "glides_before": data["glides_before"],
             "glides_after": data["glides_after"],
+            "symptom_areas": data.get("symptom_areas") or [],
             "bouts": bouts,
         }
         for name in ("support", "terrain"):

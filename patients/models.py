@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import time, timedelta
 
 from django.conf import settings
@@ -6,8 +7,6 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from clinic.models import Clinic, validate_timezone
-
-from . import targets
 
 # Patients may correct or delete a log for this long; after that it is locked (issue 5).
 EDIT_WINDOW = timedelta(hours=24)
@@ -84,6 +83,29 @@ def _pain_between_0_and_10(field: str, *, nullable: bool = False) -> models.Chec
     if nullable:
         condition |= models.Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(name=f"walklog_{field}_0_10", condition=condition)
+
+
+# The one list of what a patient or a clinician may set on a walk log; everything else on
+# the row is the system's. Services accept these, forms show them, exports write them.
+WALKLOG_ENTRY_FIELDS = (
+    "date",
+    "start_time",
+    "minutes",
+    "distance_m",
+    "steps",
+    "rests",
+    "pain_before",
+    "pain_peak",
+    "pain_after",
+    "symptom_areas",
+    "tingling",
+    "support",
+    "terrain",
+    "glides_before",
+    "glides_after",
+    "flare_next_day",
+    "note",
+)
 
 
 class WalkLog(models.Model):
@@ -196,11 +218,6 @@ class WalkLog(models.Model):
         return self.pain_peak - self.pain_before
 
     @property
-    def within_target(self) -> bool | None:
-        """CLINICAL.md §7 "+2 pain" target; None when pain after resting is missing."""
-        return targets.within_target(self.pain_before, self.pain_peak, self.pain_after)
-
-    @property
     def editable_until(self):
         return self.created_at + EDIT_WINDOW
 
@@ -214,14 +231,17 @@ class WalkLog(models.Model):
 
 
 class RedFlagReport(models.Model):
-    """A red-flag sign reported by a patient (CLINICAL.md §6); open until acknowledged."""
+    """Red-flag signs reported by a patient (docs/clinical-rules.md §6); open until a
+    clinician acknowledges them."""
 
     class Sign(models.TextChoices):
-        SADDLE = "saddle", "New numbness or pins and needles in the saddle area"
-        BLADDER = "bladder", "New trouble starting, controlling or feeling urination"
-        BOWEL = "bowel", "Loss of bowel control"
-        WEAKNESS = "weakness", "Sudden weakness in a leg, foot drop or sudden difficulty walking"
-        BOTH_LEGS = "both_legs", "Pain or numbness in both legs that is new or getting worse fast"
+        # Short names, for the checkbox and the staff pages; RED_FLAG_SIGNS below adds the
+        # plain words of docs/clinical-rules.md §6 that every patient page shows.
+        SADDLE = "saddle", "Numbness between the legs"
+        BLADDER = "bladder", "Bladder trouble"
+        BOWEL = "bowel", "Bowel control"
+        WEAKNESS = "weakness", "Sudden leg weakness"
+        BOTH_LEGS = "both_legs", "Both legs"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -260,8 +280,46 @@ class RedFlagReport(models.Model):
         return f"Red flag for {self.patient} at {self.reported_at:%Y-%m-%d %H:%M}"
 
     def sign_labels(self) -> list[str]:
-        labels = dict(self.Sign.choices)
-        return [labels.get(code, code) for code in self.signs]
+        """The signs reported, in the one plain wording the patient ticked (§6)."""
+        return [RED_FLAG_DESCRIPTIONS.get(code, code) for code in self.signs]
+
+
+@dataclass(frozen=True)
+class RedFlagSign:
+    value: str
+    label: str
+    description: str
+
+
+# docs/clinical-rules.md §6, "one list, in these plain words": the walk log, the timer, the
+# symptom report, the quiz, Today, the urgent page, the handout and the exercises' "stop if"
+# lines all render this list (templates/patients/partials/red_flag_signs.html).
+RED_FLAG_SIGNS = tuple(
+    RedFlagSign(sign.value, sign.label, description)
+    for sign, description in (
+        (
+            RedFlagReport.Sign.SADDLE,
+            "New numbness or pins and needles between the inner thighs, in the genitals, "
+            "or around the back passage or buttocks.",
+        ),
+        (
+            RedFlagReport.Sign.BLADDER,
+            "New trouble starting or controlling passing urine, leaking urine, or not being "
+            "able to tell whether the bladder is full.",
+        ),
+        (RedFlagReport.Sign.BOWEL, "Losing control of the bowels."),
+        (
+            RedFlagReport.Sign.WEAKNESS,
+            "Sudden weakness in a leg, a foot that drops or slaps when walking, or sudden "
+            "difficulty walking.",
+        ),
+        (
+            RedFlagReport.Sign.BOTH_LEGS,
+            "Pain or numbness in both legs that is new or getting worse quickly.",
+        ),
+    )
+)
+RED_FLAG_DESCRIPTIONS = {sign.value: sign.description for sign in RED_FLAG_SIGNS}
 
 
 class WalkLogRevision(models.Model):

@@ -2,7 +2,7 @@
 
 A row is a mapping with date, minutes, rests, bouts, pain_before, pain_peak, pain_after
 (selectors.progress_rows). Weeks are counted from the first logged walk: week 1 is that day
-and the six after it, the way a programme counts weeks (CLINICAL.md §7, §9).
+and the six after it, the way a programme counts weeks (docs/clinical-rules.md §7, §9).
 
 Longest continuous walk of a log: the longest timed bout for walk-timer logs. A form log
 only says the total minutes and how many rests, so its longest stretch is taken as
@@ -13,6 +13,9 @@ Pages say so next to the chart.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from clinic.clinical_rules import ClinicalRules
+from clinic.durations import minutes_duration_text
 
 from . import targets
 
@@ -81,7 +84,7 @@ class Progress:
         return sum(1 for w in self.chart_walks if w.within)
 
 
-def build(rows, *, today: date) -> Progress:
+def build(rows, *, today: date, rules: ClinicalRules | None = None) -> Progress:
     """Weekly totals, per-walk pain rise and a calendar of the last 8 weeks."""
     rows = sorted(rows, key=lambda r: r["date"])
     progress = Progress(total_walks=len(rows), calendar=calendar(rows, today=today))
@@ -104,7 +107,7 @@ def build(rows, *, today: date) -> Progress:
                 on=row["date"],
                 rise=row["pain_peak"] - row["pain_before"],
                 within=targets.within_target(
-                    row["pain_before"], row["pain_peak"], row["pain_after"]
+                    row["pain_before"], row["pain_peak"], row["pain_after"], rules=rules
                 ),
             )
         )
@@ -131,13 +134,12 @@ def calendar(rows, *, today: date, weeks: int = CALENDAR_WEEKS) -> list[list[Cal
 
 
 def minutes_text(value: Decimal) -> str:
-    value = _one_decimal(Decimal(value))
-    number = f"{value:.0f}" if value == value.to_integral_value() else f"{value:.1f}"
-    return f"{number} {'minute' if number == '1' else 'minutes'}"
+    """Walking minutes in the one duration format (clinic/durations.py): 9.5 -> '9 min 30 s'."""
+    return minutes_duration_text(_one_decimal(Decimal(value)))
 
 
 def _number(value: Decimal) -> str:
-    return minutes_text(value).split()[0]
+    return minutes_text(value)
 
 
 def sentence(progress: Progress, *, you: bool = True) -> str:

@@ -1,5 +1,6 @@
 """Reads of patient records shared by views and tasks; all go through clinic.access."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -8,6 +9,7 @@ from django.db.models.functions import Coalesce
 from clinic.access import get_or_404, scope_patient_data
 from clinic.clinical_rules import ClinicalRules, rules_or_default
 
+from . import guidance
 from .dates import local_today
 from .models import Patient, RedFlagReport, ReminderPreference, WalkLog, WalkLogRevision
 
@@ -25,7 +27,10 @@ def patients_for_user(user) -> QuerySet[Patient]:
 def get_patient_for_user(user, pk) -> Patient:
     """The patient if `user` may see them, otherwise a 404. `has_open_red_flag` comes in the
     same query, so the red-flag banner on every staff page of the patient costs nothing."""
-    patients = patients_for_user(user).select_related("primary_therapist", "user", "clinic")
+    # clinic__clinical_settings: the page's `rules` (rules_for_patient) then cost no query.
+    patients = patients_for_user(user).select_related(
+        "primary_therapist", "user", "clinic__clinical_settings"
+    )
     return get_or_404(patients.annotate(has_open_red_flag=_open_red_flag_exists()), pk=pk)
 
 
@@ -83,7 +88,12 @@ def patient_for_account(user) -> Patient | None:
 
 
 def patient_for_account_with_clinic(user) -> Patient | None:
-    return patients_for_user(user).select_related("primary_therapist", "clinic", "user").first()
+    """The patient's own record, with what their pages and `rules` read (no more queries)."""
+    return (
+        patients_for_user(user)
+        .select_related("primary_therapist", "clinic__clinical_settings", "user")
+        .first()
+    )
 
 
 def monitoring_days(patient: Patient, *, today: date) -> int:
@@ -115,7 +125,7 @@ def get_walklog_for_user(user, pk, *, include_deleted: bool = False) -> WalkLog:
     """A walk log `user` may see (a patient: only their own), otherwise a 404."""
     return get_or_404(
         walklogs_for_user(user, include_deleted=include_deleted).select_related(
-            "patient__clinic", "patient__primary_therapist", "created_by"
+            "patient__clinic__clinical_settings", "patient__primary_therapist", "created_by"
         ),
         pk=pk,
     )
@@ -141,17 +151,21 @@ def walklogs_for_patient(
     within_target: bool | None = None,
     support: str = "",
     include_deleted: bool = False,
+    rules: ClinicalRules | None = None,
 ) -> QuerySet[WalkLog]:
-    """A patient's walks, newest first, each with `revision_count` (edits and deletes)."""
+    """A patient's walks, newest first, each with `revision_count` (edits and deletes).
+
+    `within_target` filters by the patient's `rules` (patients.rules.rules_for_patient), so
+    the filter counts what the page and the weekly rule call "within target"."""
     logs = walklogs_for_user(user, include_deleted=include_deleted).filter(patient=patient)
     if date_from:
         logs = logs.filter(date__gte=date_from)
     if date_to:
         logs = logs.filter(date__lte=date_to)
     if within_target is True:
-        logs = logs.filter(within_target_q())
+        logs = logs.filter(within_target_q(rules))
     elif within_target is False:
-        logs = logs.exclude(within_target_q())
+        logs = logs.exclude(within_target_q(rules))
     if support:
         logs = logs.filter(support=support)
     revisions = (
@@ -166,6 +180,11 @@ def walklogs_for_patient(
     )
 
 
+def has_walklogs(patient: Patient) -> bool:
+    """Whether the patient has logged any walk (the first walk gets the reassurance)."""
+    return WalkLog.objects.filter(patient=patient, deleted_at__isnull=True).exists()
+
+
 def last_walklog(patient: Patient) -> WalkLog | None:
     """The patient's most recent walk (for form defaults and the Today summary)."""
     return (
@@ -173,6 +192,85 @@ def last_walklog(patient: Patient) -> WalkLog | None:
         .order_by("-date", "-created_at", "-id")
         .first()
     )
+
+
+# How far back "usual" looks when a walk result asks whether symptoms reached further down the
+# leg than usual (docs/clinical-rules.md §1b; the window is a product choice [C]).
+USUAL_WINDOW_DAYS = 28
+
+
+def usual_symptom_areas(log: WalkLog) -> list[list[str]]:
+    """The symptom areas of the patient's other live walks in the 28 days up to `log`'s date:
+    what "usual" means for the walk result's guidance."""
+    return list(
+        WalkLog.objects.filter(
+            patient_id=log.patient_id,
+            deleted_at__isnull=True,
+            date__gte=log.date - timedelta(days=USUAL_WINDOW_DAYS),
+            date__lte=log.date,
+        )
+        .exclude(pk=log.pk)
+        .values_list("symptom_areas", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class SpreadingWeek:
+    """A week whose logs reached further down the leg than the first week (§1b)."""
+
+    start: date
+    end: date
+    areas: list[str]
+    first_week_areas: list[str]
+
+
+def spreading_weeks(
+    patient: Patient, *, first_week_start: date | None = None, today: date
+) -> list[SpreadingWeek]:
+    """docs/clinical-rules.md §1b "spreading" flag, newest week first: each 7-day week from
+    `first_week_start` up to `today` whose logs name a leg region further down than any log of
+    the first week. One query.
+
+    `first_week_start` is the plan's start date when the caller knows the plan (programs
+    does; patients cannot import it). Without it the first week is the 7 days from the
+    patient's first live log: for a patient who logs from the plan's first day, the same week.
+    """
+    rows = list(
+        WalkLog.objects.filter(patient=patient, deleted_at__isnull=True, date__lte=today)
+        .order_by("date", "id")
+        .values_list("date", "symptom_areas")
+    )
+    if first_week_start is None:
+        if not rows:
+            return []
+        first_week_start = rows[0][0]
+    weeks: dict[int, list[list[str]]] = {}
+    for on, areas in rows:
+        if on >= first_week_start:
+            weeks.setdefault((on - first_week_start).days // 7, []).append(areas or [])
+    first = weeks.get(0, [])
+    found = []
+    for number in sorted(weeks, reverse=True):
+        if number == 0 or not guidance.spreads(first, weeks[number]):
+            continue
+        start = first_week_start + timedelta(days=7 * number)
+        found.append(
+            SpreadingWeek(
+                start=start,
+                end=start + timedelta(days=6),
+                areas=_furthest_areas(weeks[number]),
+                first_week_areas=_furthest_areas(first),
+            )
+        )
+    return found
+
+
+def _furthest_areas(logs: list[list[str]]) -> list[str]:
+    """The labels of the areas at the lowest level the logs reached (both sides if both);
+    empty when no area was named."""
+    furthest = max((guidance.lowest_rank(areas) for areas in logs), default=0)
+    codes = {a for areas in logs for a in areas if guidance.region_rank(a) == furthest}
+    return [label for code, label in WalkLog.SYMPTOM_AREAS if code in codes]
 
 
 PROGRESS_FIELDS = (

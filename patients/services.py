@@ -14,7 +14,14 @@ from clinic.models import STAFF_ROLES, Clinic, Role, User, validate_timezone
 from clinic.services import invitation_create
 
 from .dates import local_today
-from .models import Patient, RedFlagReport, ReminderPreference, WalkLog, WalkLogRevision
+from .models import (
+    WALKLOG_ENTRY_FIELDS,
+    Patient,
+    RedFlagReport,
+    ReminderPreference,
+    WalkLog,
+    WalkLogRevision,
+)
 from .signals import red_flag_raised
 
 logger = logging.getLogger(__name__)
@@ -75,26 +82,7 @@ def patient_reassign(*, patient: Patient, therapist: User, by: User, request=Non
 
 # --- Walk logs -------------------------------------------------------------------
 
-# What a patient or a clinician may set on a log; everything else is the system's.
-WALKLOG_FIELDS = (
-    "date",
-    "start_time",
-    "minutes",
-    "distance_m",
-    "steps",
-    "rests",
-    "pain_before",
-    "pain_peak",
-    "pain_after",
-    "symptom_areas",
-    "tingling",
-    "support",
-    "terrain",
-    "glides_before",
-    "glides_after",
-    "flare_next_day",
-    "note",
-)
+WALKLOG_FIELDS = WALKLOG_ENTRY_FIELDS
 # Patients keep a paper diary or an app, never both: staff enter logs only for patients
 # without an account, and only a log's own kind of author may change it.
 PATIENT_SOURCES = (WalkLog.Source.FORM, WalkLog.Source.TIMER)
@@ -313,8 +301,8 @@ def redflag_report(
     source_log: WalkLog | None = None,
     request=None,
 ) -> RedFlagReport:
-    """Open a red-flag report (CLINICAL.md §6): tell the receivers (programs pauses the plan;
-    notifications alerts the therapist and the clinic admins, queued on commit) and audit.
+    """Open a red-flag report (docs/clinical-rules.md §6): tell the receivers (programs pauses
+    the plan; notifications alerts the therapist and the clinic admins, queued on commit) and audit.
     The report never depends on a receiver, the broker or the mail server."""
     if source_log is not None and source_log.patient_id != patient.pk:
         raise ValidationError("The log belongs to another patient.")

@@ -18,14 +18,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clinic import charts
-from clinic.access import admin_required, patient_required, role_required, staff_required
-from clinic.audit import Action, audit_record
-from clinic.forms import ReassignForm
+from clinic.access import admin_required, any_role_required, patient_required, staff_required
+from clinic.audit import Action, audit_record, audit_view
+from clinic.forms import ReassignForm, add_form_errors
 from clinic.models import Role
 from clinic.selectors import therapists_for_clinic
 
+from . import guidance, selectors, services, targets
 from . import progress as progress_rules
-from . import selectors, services, targets
 from .dates import local_today
 from .forms import (
     AcknowledgeForm,
@@ -37,17 +37,11 @@ from .forms import (
     WalkLogForm,
     WalkTimerForm,
 )
-from .models import WalkLog
+from .models import WALKLOG_ENTRY_FIELDS, WalkLog
+from .rules import rules_for_patient
 from .selectors import get_patient_for_user
 
-any_role_required = role_required(Role.PATIENT, Role.THERAPIST, Role.ADMIN)
 LOGS_PER_PAGE = 50
-
-
-def _audit_view(request, patient, obj=None, **extra):
-    audit_record(
-        action=Action.VIEW, request=request, patient_id=patient.pk, obj=obj or patient, **extra
-    )
 
 
 def _own_patient(request):
@@ -56,16 +50,6 @@ def _own_patient(request):
     if patient is None:
         raise Http404
     return patient
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- Patient record (staff) ----------------------------------------------------------
@@ -107,13 +91,17 @@ def patient_detail(request, pk):
     today = local_today(patient.tz_name)
     context = {
         "patient": patient,
+        "rules": rules_for_patient(patient),
+        # docs/clinical-rules.md §1b: weeks measured from the patient's first log (patients
+        # cannot read the plan; selectors.spreading_weeks says why that is the same week).
+        "spreading": selectors.spreading_weeks(patient, today=today)[:1],
         "recent_logs": selectors.walklogs_for_patient(request.user, patient)[:5],
         "red_flags": selectors.red_flags_for_patient(request.user, patient)[:20],
         "monitoring_days": selectors.monitoring_days(patient, today=today),
         "monitoring_target": selectors.MONITORING_DAYS_TARGET,
         "acknowledge_form": AcknowledgeForm(),
     }
-    _audit_view(request, patient)
+    audit_view(request, patient_id=patient.pk, obj=patient)
     return render(request, "patients/patient_detail.html", context)
 
 
@@ -138,11 +126,10 @@ def patient_reassign(request, pk):
 
 
 def _walklog_form_page(request, patient, *, source, template):
-    last = selectors.last_walklog(patient)
     form = WalkLogCreateForm(
         request.POST if request.method == "POST" else None,
         patient=patient,
-        initial=WalkLogCreateForm.initial_for(patient, last),
+        initial=WalkLogCreateForm.initial_for(patient),
         require_pain_after=source != WalkLog.Source.CLINIC,
     )
     if request.method == "POST" and form.is_valid():
@@ -165,20 +152,31 @@ def _walklog_form_page(request, patient, *, source, template):
                         request=request,
                     )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             return _after_save(request, patient, log, red_flag=bool(signs))
-    if last is not None:  # the form shows the habits of the last walk
-        _audit_view(request, patient, obj=last)
-    return render(request, template, {"form": form, "patient": patient, "last": last})
+    context = {
+        "form": form,
+        "patient": patient,
+        "rules": rules_for_patient(patient),
+        "first_walk": not selectors.has_walklogs(patient),
+    }
+    return render(request, template, context)
 
 
 def _after_save(request, patient, log, *, red_flag: bool):
     if red_flag and request.user.role == Role.PATIENT:
-        # CLINICAL.md §6: the urgent-care page comes first, before anything else.
+        # docs/clinical-rules.md §6: the urgent-care page comes first, before anything else.
         return redirect(f"{reverse('patients:urgent')}?saved=walk")
     if red_flag:
-        messages.warning(request, "Walk saved. A red flag was recorded and the team alerted.")
+        # docs/clinical-rules.md §6: the patient must go to an emergency department now. A
+        # paper-diary patient has no Stride screen to tell them, so the person typing it must.
+        messages.error(
+            request,
+            f"Red flag in this diary. Contact {patient.full_name} now: they need to go to an "
+            "emergency department today (not drive themselves). The walk is saved, the team "
+            "alerted and the plan paused.",
+        )
         return redirect("patients:detail", pk=patient.pk)
     messages.success(request, "Your walk is saved." if log.source != "clinic" else "Walk saved.")
     return redirect("patients:walklog-detail", pk=log.pk)
@@ -208,17 +206,25 @@ def walklog_enter(request, pk):
 def walklog_detail(request, pk):
     staff = request.user.role != Role.PATIENT
     log = selectors.get_walklog_for_user(request.user, pk, include_deleted=staff)
+    rules = rules_for_patient(log.patient)
+    usual = selectors.usual_symptom_areas(log)
+    # docs/clinical-rules.md §1b: "further down the leg than usual" against the walks before.
+    further = bool(usual) and guidance.lowest_rank(log.symptom_areas) > max(
+        guidance.lowest_rank(areas) for areas in usual
+    )
     context = {
         "log": log,
         "patient": log.patient,
+        "rules": rules,
         "message": targets.target_message(
-            log.pain_before, log.pain_peak, log.pain_after, tingling=log.tingling
+            log.pain_before, log.pain_peak, log.pain_after, tingling=log.tingling, rules=rules
         ),
+        "guidance": guidance.guidance_for(log.symptom_areas, further=further),
         "can_change": services.can_change_walklog(log, request.user),
         "revisions": selectors.revisions_for_log(log),
         "unit": log.patient.clinic.distance_unit,
     }
-    _audit_view(request, log.patient, obj=log)
+    audit_view(request, patient_id=log.patient_id, obj=log)
     return render(request, "patients/walklog_detail.html", context)
 
 
@@ -251,11 +257,16 @@ def walklog_edit(request, pk):
                 log=log, by=request.user, request=request, **form.walklog_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, "Your changes are saved.")
             return redirect("patients:walklog-detail", pk=log.pk)
-    context = {"form": form, "patient": log.patient, "log": log}
+    context = {
+        "form": form,
+        "patient": log.patient,
+        "log": log,
+        "rules": rules_for_patient(log.patient),
+    }
     return render(request, "patients/walklog_form.html", context)
 
 
@@ -282,20 +293,28 @@ def my_walklogs(request):
     patient = _own_patient(request)
     logs = selectors.walklogs_for_patient(request.user, patient)
     page = Paginator(logs, LOGS_PER_PAGE).get_page(request.GET.get("page"))
-    _audit_view(request, patient, object_type="patients.walklog")
-    return render(request, "patients/walklog_list.html", {"patient": patient, "page": page})
+    audit_view(request, patient_id=patient.pk, obj=patient, object_type="patients.walklog")
+    context = {"patient": patient, "page": page, "rules": rules_for_patient(patient)}
+    return render(request, "patients/walklog_list.html", context)
 
 
 @staff_required
 def walklogs(request, pk):
     patient = get_patient_for_user(request.user, pk)
-    form = WalkLogFilterForm(request.GET or None)
-    logs = selectors.walklogs_for_patient(request.user, patient, **form.filters())
+    rules = rules_for_patient(patient)
+    form = WalkLogFilterForm(request.GET or None, rules=rules)
+    logs = selectors.walklogs_for_patient(request.user, patient, rules=rules, **form.filters())
     page = Paginator(logs, LOGS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    _audit_view(request, patient, object_type="patients.walklog")
-    context = {"patient": patient, "page": page, "form": form, "query_string": query.urlencode()}
+    audit_view(request, patient_id=patient.pk, obj=patient, object_type="patients.walklog")
+    context = {
+        "patient": patient,
+        "rules": rules,
+        "page": page,
+        "form": form,
+        "query_string": query.urlencode(),
+    }
     return render(request, "patients/walklog_list.html", context)
 
 
@@ -305,13 +324,15 @@ def walklogs(request, pk):
 @patient_required
 def walk_timer(request):
     patient = _own_patient(request)
-    last = selectors.last_walklog(patient)
-    initial = {}
-    if last is not None:  # the finish screen offers the support and terrain of the last walk
-        initial = {"support": last.support, "terrain": last.terrain}
-        _audit_view(request, patient, obj=last)
-    form = WalkTimerForm(patient=patient, initial=initial)
-    context = {"patient": patient, "form": form, "pain_values": range(11)}
+    # Nothing is pre-ticked from the last walk (docs/clinical-rules.md §1b).
+    context = {
+        "patient": patient,
+        "form": WalkTimerForm(patient=patient),
+        "rules": rules_for_patient(patient),
+        "pain_values": range(11),
+        "first_walk": not selectors.has_walklogs(patient),
+        "guidance": guidance.all_guidance(),
+    }
     return render(request, "patients/walk_timer.html", context)
 
 
@@ -379,7 +400,8 @@ def redflag_report(request):
 
 @patient_required
 def urgent(request):
-    """What to do now (CLINICAL.md §6). Shows no health details, only the clinic's contacts."""
+    """What to do now (docs/clinical-rules.md §6). Shows no health details, only the clinic's
+    contacts."""
     patient = _own_patient(request)
     context = {"clinic": patient.clinic, "saved_walk": request.GET.get("saved") == "walk"}
     return render(request, "patients/urgent.html", context)
@@ -409,15 +431,17 @@ def redflag_acknowledge(request, pk):
 
 def _progress_page(request, patient, *, you: bool):
     today = local_today(patient.tz_name)
-    progress = progress_rules.build(selectors.progress_rows(request.user, patient), today=today)
-    _audit_view(request, patient, object_type="patients.progress")
+    rules = rules_for_patient(patient)
+    rows = selectors.progress_rows(request.user, patient)
+    progress = progress_rules.build(rows, today=today, rules=rules)
+    audit_view(request, patient_id=patient.pk, obj=patient, object_type="patients.progress")
     context = {
         "patient": patient,
+        "rules": rules,
         "progress": progress,
         "sentence": progress_rules.sentence(progress, you=you),
         "you": you,
         "today": today,
-        "rise_target": targets.PAIN_RISE_TARGET,
         "chart_urls": {
             kind.replace("-", "_"): reverse("patients:chart", args=[patient.pk, kind])
             for kind in CHARTS
@@ -436,7 +460,7 @@ def progress(request, pk):
     return _progress_page(request, get_patient_for_user(request.user, pk), you=False)
 
 
-def _minutes_chart(progress):
+def _minutes_chart(progress, rules):
     weeks = progress.chart_weeks
     return charts.bar_chart(
         title="Minutes walked per week",
@@ -446,7 +470,7 @@ def _minutes_chart(progress):
     )
 
 
-def _longest_chart(progress):
+def _longest_chart(progress, rules):
     weeks = progress.chart_weeks
     return charts.line_chart(
         title="Longest walk without a rest, per week",
@@ -462,14 +486,16 @@ def _longest_chart(progress):
     )
 
 
-def _pain_rise_chart(progress):
+def _pain_rise_chart(progress, rules):
     walks = progress.chart_walks
     return charts.line_chart(
         title="Pain rise per walk (peak minus before)",
         y_title="points",
         labels=[f"{w.on.day} {w.on:%b}" for w in walks],
         series=[charts.Series("Pain rise", [w.rise for w in walks])],
-        references=[charts.ReferenceLine("+2 target", targets.PAIN_RISE_TARGET)],
+        references=[
+            charts.ReferenceLine(f"+{rules.pain_rise_target} target", rules.pain_rise_target)
+        ],
         y_range=(min([0] + [w.rise for w in walks]), 10),
         x_label_rotation=45,
     )
@@ -485,9 +511,13 @@ def chart(request, pk, kind):
         raise Http404
     patient = get_patient_for_user(request.user, pk)
     today = local_today(patient.tz_name)
-    progress = progress_rules.build(selectors.progress_rows(request.user, patient), today=today)
-    _audit_view(request, patient, object_type="patients.chart", object_id=kind)
-    return charts.svg_response(draw(progress))
+    rules = rules_for_patient(patient)
+    rows = selectors.progress_rows(request.user, patient)
+    progress = progress_rules.build(rows, today=today, rules=rules)
+    audit_view(
+        request, patient_id=patient.pk, obj=patient, object_type="patients.chart", object_id=kind
+    )
+    return charts.svg_response(draw(progress, rules))
 
 
 # --- Preferences and export ------------------------------------------------------------------
@@ -508,39 +538,16 @@ def preferences(request):
                 patient=patient, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             request.session["large_text"] = preference.large_text
             messages.success(request, "Your settings are saved.")
             return redirect("patients:preferences")
-    _audit_view(request, patient, obj=preference if preference.pk else None)
+    audit_view(request, patient_id=patient.pk, obj=preference if preference.pk else patient)
     return render(request, "patients/preferences.html", {"form": form, "patient": patient})
 
 
-EXPORT_LOG_FIELDS = (
-    "id",
-    "date",
-    "start_time",
-    "minutes",
-    "distance_m",
-    "steps",
-    "rests",
-    "pain_before",
-    "pain_peak",
-    "pain_after",
-    "symptom_areas",
-    "tingling",
-    "support",
-    "terrain",
-    "glides_before",
-    "glides_after",
-    "flare_next_day",
-    "note",
-    "source",
-    "bouts",
-    "created_at",
-    "deleted_at",
-)
+EXPORT_LOG_FIELDS = ("id", *WALKLOG_ENTRY_FIELDS, "source", "bouts", "created_at", "deleted_at")
 
 
 def _export_value(value):

@@ -7,7 +7,8 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         # patients sits below programs and cannot import it, so it announces red flags with a
-        # domain signal; the receiver pauses the plan (CLINICAL.md §6: pause progression).
+        # domain signal; the receiver pauses the plan (docs/clinical-rules.md §6: pause
+        # progression).
         from patients.signals import red_flag_raised
 
         from .receivers import pause_plan_on_red_flag

@@ -1,18 +1,23 @@
 """The exercises and the 8-week programme that ship with Stride, and their idempotent loader.
 
-Content: CLINICAL.md §8 (exercises) and §9 (default 8-week programme [C]). Doses are product
-defaults, not trial doses: the glide dose is "about 10 each leg" [S, not trial-based], the rest
-are conservative starting points a therapist adjusts. Steps are plain words, one per line.
+Content: docs/clinical-rules.md §8 (exercises) and §9 (default 8-week programme [C]). Doses
+are product defaults, not trial doses: the glide dose is "about 10 each leg" [S, not
+trial-based], the rest are conservative starting points a therapist adjusts. Steps are
+plain words, one per line.
 
 `sync()` takes the model classes so the data migration can pass its historical models and the
 demo and tests the real ones. Changing any text here and running sync() bumps that exercise's
 `version`; ship such a change with a new data migration that calls sync() again.
 """
 
-# CLINICAL.md §6 red flags, in the words a patient uses mid-walk.
-RED_FLAG_STOPS = """Get help now if you have new numbness between your legs or around your bottom.
-Get help now if you have new bladder or bowel trouble, or sudden weakness in a leg.
-"""
+from patients.models import RED_FLAG_SIGNS
+
+# docs/clinical-rules.md §6: every red-flag sign in the one wording (patients.models), and
+# what to do. One line each under the handout's and the exercise page's "Stop if" heading.
+RED_FLAG_STOPS = (
+    "\n".join(sign.description for sign in RED_FLAG_SIGNS)
+    + "\nAny one of these: go to an emergency department now (do not drive yourself).\n"
+)
 
 EXERCISES = [
     {
@@ -333,7 +338,7 @@ DEFAULT_TEMPLATE = {
     "slug": "walking-flexion-8-weeks",
     "name": "8-week walking and flexion programme",
     "description": (
-        "Stride's default programme (CLINICAL.md §9, a product default, not a trial protocol): "
+        "Stride's default programme (a product default, not a trial protocol): "
         "interval walking that grows by the weekly rule, nerve glides before and after every "
         "walk, the three flexion stretches daily, and flexion-biased core work that builds "
         "over eight weeks."

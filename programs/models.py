@@ -197,7 +197,8 @@ class Exercise(models.Model):
 
 
 class ProgramTemplate(models.Model):
-    """A programme to start plans from. `clinic` empty: bundled (CLINICAL.md §9), read-only."""
+    """A programme to start plans from. `clinic` empty: bundled (docs/clinical-rules.md §9),
+    read-only."""
 
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="program_templates"
@@ -208,7 +209,8 @@ class ProgramTemplate(models.Model):
     weeks = models.PositiveSmallIntegerField(default=8)
     sessions_per_week = models.PositiveSmallIntegerField(default=5)
     bouts_per_session = models.PositiveSmallIntegerField(default=3)
-    # CLINICAL.md §9: weeks 1-2 walk at the baseline bout; the weekly rule starts in week 3.
+    # docs/clinical-rules.md §9: weeks 1-2 walk at the baseline bout; the weekly rule starts
+    # in week 3.
     progress_from_week = models.PositiveSmallIntegerField(
         default=3, help_text="Walks stay at the baseline bout before this week."
     )
@@ -307,7 +309,7 @@ class Plan(models.Model):
     progress_from_week = models.PositiveSmallIntegerField(default=3)
     # The template's phases and notes as they were when the plan was made.
     week_notes = models.JSONField(default=list, blank=True)
-    # CLINICAL.md §7 baseline bout, with what it was worked out from.
+    # docs/clinical-rules.md §7 baseline bout, with what it was worked out from.
     baseline_minutes = models.DecimalField(max_digits=4, decimal_places=1)
     baseline_treadmill_seconds = models.PositiveIntegerField(null=True, blank=True)
     baseline_self_reported_minutes = models.DecimalField(
@@ -416,7 +418,8 @@ class PlanVersion(models.Model):
 
 
 class ProgressionSuggestion(models.Model):
-    """The weekly rule's proposal for one plan week; a therapist decides (CLINICAL.md §7)."""
+    """The weekly rule's proposal for one plan week; a therapist decides
+    (docs/clinical-rules.md §7)."""
 
     class Decision(models.TextChoices):
         PROGRESS = "progress", "Progress"

@@ -283,7 +283,7 @@ def open_plan_for_patient(patient: Patient) -> Plan | None:
 
 
 def baseline_for_patient(patient: Patient, *, self_reported_minutes=None, floor_minutes=2):
-    """CLINICAL.md §7 baseline bout from the latest treadmill test and/or the patient's
+    """docs/clinical-rules.md §7 baseline bout from the latest treadmill test and/or the patient's
     own report. Returns (minutes or None, treadmill seconds or None)."""
     from assessments.selectors import latest_treadmill_level_onset_s
 

@@ -79,13 +79,13 @@ def test_the_handout_has_the_patient_the_week_1_walks_every_exercise_and_the_red
     assert "5 days a week: 3 walks of 6 minutes, rest bent forward between them" in text
     for item in plan.exercises.select_related("exercise"):
         assert item.exercise.name in text, item.exercise.name
-    # CLINICAL.md §1 in plain words
+    # docs/clinical-rules.md §1 in plain words
     assert "Nudge the pain. Walk until your pain rises about 2 points" in text
     assert "Permission to tingle. Some tingling while you walk is expected. It is not harm." in text
     assert "Nerve glides before and after every walk" in text
-    # CLINICAL.md §6: the boxed red flags and what to do
+    # docs/clinical-rules.md §6: the boxed red flags and what to do
     assert "Stop and get help now if you have any one of these" in text
-    assert "around your back passage or buttocks" in text
+    assert "around the back passage or buttocks" in text  # docs/clinical-rules.md §6 words
     assert "foot that drops or slaps" in text
     assert "Go to an emergency department now (do not drive yourself)." in text
     assert "Out of hours: call +1 555 0100 299." in text
@@ -266,8 +266,8 @@ def test_the_report_has_the_summary_interpretations_weeks_charts_and_red_flags(
     assert "Back 4, leg 6 (0-10)" in text and "Back 2, leg 3 (0-10)" in text
     assert "Self-paced walking distance" in text and "+55 %" in text  # chart and its table
     # the red flag and what was done
-    assert "New numbness or pins and needles in the saddle area" in text
-    assert "New trouble starting, controlling or feeling urination" in text
+    assert "New numbness or pins and needles between the inner thighs" in text
+    assert "New trouble starting or controlling passing urine" in text
     assert "Acknowledged by Tess Therapist" in text
     assert "Phoned the patient: seen in the emergency department, scan clear." in text
     assert "Plan assigned, by Tess Therapist" in text
@@ -309,7 +309,7 @@ def test_a_red_flag_still_open_is_shown_as_open(patient, therapist):
 
     text = rendered(report_of(patient, therapist, today - timedelta(days=6), today))
 
-    assert "Sudden weakness in a leg, foot drop or sudden difficulty walking" in text
+    assert "Sudden weakness in a leg, a foot that drops or slaps when walking" in text
     assert "Still open: not yet acknowledged by a clinician." in text
 
 
@@ -353,7 +353,7 @@ def test_the_report_context_uses_a_fixed_number_of_queries(
         RedFlagReportFactory(patient=patient)
     document = report_of(patient, therapist, twelve_weeks.start_date, today)
     document = Document.objects.select_related("patient__clinic").get(pk=document.pk)
-    # patient; plans; their versions; walks; treadmill, cart, walk tests, questionnaires;
-    # red flags; who asked
-    with django_assert_num_queries(10):
+    # patient (+clinic settings); plans; their versions; the open plan (rules in force);
+    # walks; treadmill, cart, walk tests, questionnaires; red flags; who asked
+    with django_assert_num_queries(11):
         content.report_context(document)

@@ -101,5 +101,5 @@ def test_a_progress_report_asked_for_on_the_form_ends_as_a_stored_pdf(
     assert "Progress report" in text and "Pat Patient" in text
     assert "9 walks logged" in text
     assert "Positive: consistent with lumbar spinal stenosis." in text
-    assert "Pain or numbness in both legs that is new or getting worse fast" in text
+    assert "Pain or numbness in both legs that is new or getting worse quickly" in text
     assert "Still open: not yet acknowledged by a clinician." in text

@@ -1,6 +1,8 @@
 from django import template
 
-from ..models import Patient
+from .. import guidance, targets
+from ..dates import local_today
+from ..models import RED_FLAG_DESCRIPTIONS, RED_FLAG_SIGNS, Patient
 from ..selectors import has_open_red_flag
 from ..units import distance_text
 
@@ -13,6 +15,42 @@ def distance(metres, unit: str = "km") -> str:
     if metres is None or metres == "":
         return ""
     return distance_text(int(metres), unit)
+
+
+@register.filter
+def within_target(log, rules):
+    """{{ log|within_target:rules }}: True, False or None (cannot tell), by the patient's own
+    rules (docs/clinical-rules.md §7.2), never the product default."""
+    return targets.within_target(log.pain_before, log.pain_peak, log.pain_after, rules=rules)
+
+
+@register.filter
+def red_flag_description(value) -> str:
+    """The §6 plain words of one sign, by its value (RedFlagReport.Sign)."""
+    return RED_FLAG_DESCRIPTIONS.get(str(value), "")
+
+
+@register.inclusion_tag("patients/partials/red_flag_signs.html")
+def red_flag_signs(heading_id: str = ""):
+    """docs/clinical-rules.md §6: the one list of red-flag signs, in the same words everywhere."""
+    return {"signs": RED_FLAG_SIGNS, "heading_id": heading_id}
+
+
+@register.inclusion_tag("patients/partials/walk_guidance.html", takes_context=True)
+def walk_guidance(context, log=None):
+    """docs/clinical-rules.md §1b before a walk: the advice for today's walk when one is
+    logged today (its symptom areas), otherwise both the leg and the back advice."""
+    patient = context.get("patient")
+    areas = None
+    if log is not None and patient is not None and log.date == local_today(patient.tz_name):
+        areas = log.symptom_areas
+    return {"guidance": guidance.guidance_for(areas)}
+
+
+@register.inclusion_tag("patients/partials/walk_guidance.html")
+def walk_guidance_all():
+    """Both kinds of advice, for a page that cannot know where the symptoms are (the handout)."""
+    return {"guidance": guidance.guidance_for(None)}
 
 
 @register.inclusion_tag("patients/partials/red_flag_banner.html", takes_context=True)

@@ -71,29 +71,29 @@ def test_pain_rise_per_walk_against_the_target():
     ("rows", "today", "sentence"),
     [
         ([], MONDAY, "No walks logged yet. Your progress shows here after your first walk."),
-        ([row(MONDAY, "4")], MONDAY, "Your longest walk so far is 4 minutes."),
+        ([row(MONDAY, "4")], MONDAY, "Your longest walk so far is 4 min."),
         (
             [row(MONDAY, "4"), row(MONDAY + timedelta(days=50), "9")],
             MONDAY + timedelta(days=50),
-            "Your longest walk is 9 minutes, up from 4 in week 1.",
+            "Your longest walk is 9 min, up from 4 min in week 1.",
         ),
         (
             [row(MONDAY, "4"), row(MONDAY + timedelta(days=8), "4.5")],
             MONDAY + timedelta(days=30),
-            "Your longest walk in week 2 was 4.5 minutes, up from 4 in week 1.",
+            "Your longest walk in week 2 was 4 min 30 s, up from 4 min in week 1.",
         ),
         (
             [row(MONDAY, "6"), row(MONDAY + timedelta(days=7), "6")],
             MONDAY + timedelta(days=7),
-            "Your longest walk is 6 minutes, the same as in week 1.",
+            "Your longest walk is 6 min, the same as in week 1.",
         ),
         (
             [row(MONDAY, "6"), row(MONDAY + timedelta(days=7), "5")],
             MONDAY + timedelta(days=7),
-            "Your longest walk is 5 minutes; in week 1 it was 6. "
+            "Your longest walk is 5 min; in week 1 it was 6 min. "
             "Some weeks are harder than others.",
         ),
-        ([row(MONDAY, "1")], MONDAY, "Your longest walk so far is 1 minute."),
+        ([row(MONDAY, "1")], MONDAY, "Your longest walk so far is 1 min."),
     ],
 )
 def test_the_plain_sentence(rows, today, sentence):
@@ -103,7 +103,7 @@ def test_the_plain_sentence(rows, today, sentence):
 def test_the_sentence_for_the_clinician():
     rows = [row(MONDAY, "4"), row(MONDAY + timedelta(days=7), "9")]
     text = progress.sentence(progress.build(rows, today=MONDAY + timedelta(days=7)), you=False)
-    assert text == "Their longest walk is 9 minutes, up from 4 in week 1."
+    assert text == "Their longest walk is 9 min, up from 4 min in week 1."
 
 
 def test_the_calendar_shows_eight_weeks_monday_first_ending_this_week():
@@ -127,7 +127,7 @@ def test_the_patient_sees_sentence_charts_and_tables(patient, client_for):
     WalkLogFactory(patient=patient, date=date.today() - timedelta(days=1), minutes=9, rests=0)
     response = client_for(patient.user).get(reverse("patients:my-progress"))
     html = response.content.decode()
-    assert "up from 4 in week 1" in html
+    assert "up from 4 min in week 1" in html
     for kind in ("minutes", "longest", "pain-rise"):
         assert reverse("patients:chart", args=[patient.pk, kind]) in html
     assert "<table" in html and "Days walked, last 8 weeks" in html
@@ -169,8 +169,9 @@ def test_the_progress_page_uses_a_fixed_number_of_queries(
     client = client_for(patient.user)
     url = reverse("patients:my-progress")
     client.get(url)
-    # session, user, own patient (+therapist, clinic), logs, audit insert, clinic (header)
-    with django_assert_num_queries(6):
+    # session, user, own patient (+therapist, clinic, clinic settings), open plan (rules),
+    # logs, audit insert, clinic (header)
+    with django_assert_num_queries(7):
         client.get(url)
 
 
@@ -183,10 +184,10 @@ def test_the_staff_progress_page_and_a_chart_use_a_fixed_number_of_queries(
     client = client_for(patient.primary_therapist)
     url = reverse("patients:progress", args=[patient.pk])
     client.get(url)
-    # session, user, MFA check, patient (+therapist, login, clinic, open red flag), logs,
-    # audit insert, clinic (header)
-    with django_assert_num_queries(7):
+    # session, user, MFA check, patient (+therapist, login, clinic, clinic settings, open red
+    # flag), open plan (rules), logs, audit insert, clinic (header)
+    with django_assert_num_queries(8):
         client.get(url)
-    # session, user, MFA check, patient, logs, audit insert
-    with django_assert_num_queries(6):
+    # session, user, MFA check, patient (+clinic settings), open plan (rules), logs, audit insert
+    with django_assert_num_queries(7):
         client.get(reverse("patients:chart", args=[patient.pk, "pain-rise"]))

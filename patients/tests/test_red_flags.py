@@ -1,5 +1,5 @@
-"""Red flags (CLINICAL.md §6): urgent page first, the plan paused, the team alerted by email,
-and a clinician's acknowledgement kept in the history. How the alerts are sent (retries,
+"""Red flags (docs/clinical-rules.md §6): urgent page first, the plan paused, the team alerted
+by email, and a clinician's acknowledgement kept in the history. How the alerts are sent (retries,
 the sweep, the broker down) is in notifications/tests/test_alerts.py."""
 
 import pytest

@@ -155,7 +155,7 @@ def test_the_same_client_id_from_two_patients_makes_two_logs(patient, other_pati
     assert WalkLog.objects.count() == 2
 
 
-def test_the_timer_page_has_no_inline_script_and_offers_last_support(patient, client_for):
+def test_the_timer_page_has_no_inline_script_and_pre_ticks_nothing(patient, client_for):
     from patients.tests.factories import WalkLogFactory
 
     WalkLogFactory(patient=patient, support="walker")
@@ -163,4 +163,5 @@ def test_the_timer_page_has_no_inline_script_and_offers_last_support(patient, cl
     html = response.content.decode()
     assert "<script>" not in html and " onclick=" not in html and " style=" not in html
     assert "js/walk-timer.js" in html
-    assert response.context["form"].initial["support"] == "walker"
+    # docs/clinical-rules.md §1b: nothing the patient reports is copied from the last walk.
+    assert response.context["form"].initial == {}

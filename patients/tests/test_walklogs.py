@@ -58,13 +58,11 @@ def test_a_walk_over_the_target_gets_an_honest_encouraging_message(patient_clien
     assert "not harm" in page
 
 
-def test_the_form_offers_today_and_the_habits_of_the_last_walk(patient, patient_client):
+def test_the_form_offers_today_and_nothing_from_the_last_walk(patient, patient_client):
     WalkLogFactory(patient=patient, minutes=Decimal("9.5"), support="cart", terrain="uphill")
     form = patient_client.get(CREATE).context["form"]
-    assert form.initial["date"] == local_today(patient.tz_name)
-    assert (form.initial["minutes"], form.initial["support"]) == (Decimal("9.5"), "cart")
-    assert form.initial["terrain"] == "uphill"
-    assert "pain_before" not in form.initial  # pain is asked fresh every time
+    # docs/clinical-rules.md §1b: everything the patient reports is asked afresh.
+    assert form.initial == {"date": local_today(patient.tz_name)}
 
 
 def test_pain_is_asked_with_big_buttons_in_fieldsets_not_sliders(patient_client):
@@ -307,9 +305,10 @@ def test_the_staff_log_list_uses_a_fixed_number_of_queries(
     client = client_for(patient.primary_therapist)
     url = reverse("patients:walklogs", args=[patient.pk])
     client.get(url)  # the first request starts the session clock
-    # session, user, MFA check, patient (+therapist, login, clinic, open red flag), count,
-    # page of logs (+author, change count), audit insert, clinic (header)
-    with django_assert_num_queries(8):
+    # session, user, MFA check, patient (+therapist, login, clinic, clinic settings, open red
+    # flag), open plan (rules), count, page of logs (+author, change count), audit insert,
+    # clinic (header)
+    with django_assert_num_queries(9):
         client.get(url)
 
 
@@ -321,15 +320,15 @@ def test_the_patients_log_list_uses_a_fixed_number_of_queries(
     client = client_for(patient.user)
     url = reverse("patients:my-walklogs")
     client.get(url)
-    # session, user, own patient (+therapist, clinic), count, page of logs, audit insert,
-    # clinic (header)
-    with django_assert_num_queries(7):
+    # session, user, own patient (+therapist, clinic, clinic settings), open plan (rules),
+    # count, page of logs, audit insert, clinic (header)
+    with django_assert_num_queries(8):
         client.get(url)
 
 
-def test_the_forms_that_show_the_last_walk_audit_the_read(patient, patient_client):
+def test_the_forms_no_longer_read_the_last_walk(patient, patient_client):
+    # They used to show its habits (and audited that read); nothing of it is shown now.
     last = WalkLogFactory(patient=patient)
     patient_client.get(CREATE)
     patient_client.get(reverse("patients:walk-timer"))
-    reads = AuditEvent.objects.filter(action="view", object_id=str(last.pk))
-    assert reads.count() == 2
+    assert not AuditEvent.objects.filter(action="view", object_id=str(last.pk)).exists()

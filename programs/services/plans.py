@@ -351,7 +351,7 @@ def plan_pause(
 
 
 def plan_pause_for_red_flag(*, patient: Patient, report: RedFlagReport) -> Plan | None:
-    """CLINICAL.md §6: any red flag pauses progression for that plan. Runs inside the
+    """docs/clinical-rules.md §6: any red flag pauses progression for that plan. Runs inside the
     reporting transaction (patients.signals.red_flag_raised); nothing to do without an
     active plan."""
     plan = Plan.objects.filter(patient=patient, status=Plan.Status.ACTIVE).first()

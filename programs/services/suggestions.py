@@ -65,7 +65,7 @@ def _prescription_in_force(plan: Plan, versions: list[PlanVersion], day: date):
 
 
 def _foundation_hold(result, *, week_number: int, progress_from_week: int, bout):
-    """CLINICAL.md §9: weeks before the build phase walk at the baseline bout, so a
+    """docs/clinical-rules.md §9: weeks before the build phase walk at the baseline bout, so a
     "progress" there becomes a hold that says why."""
     summary = result.reasons[0].rsplit(": ", 1)[0]
     minutes = schedule.minutes_text(bout)
@@ -259,7 +259,7 @@ def _locked_pending(suggestion: ProgressionSuggestion) -> ProgressionSuggestion:
 
 
 def _applies_from(suggestion: ProgressionSuggestion, now: datetime | None) -> date:
-    """CLINICAL.md §7 / the issue: approved changes apply from the next plan week, the one
+    """docs/clinical-rules.md §7: approved changes apply from the next plan week, the one
     after the week the suggestion looked at; never from a day already gone."""
     plan = suggestion.plan
     next_week = schedule.plan_week_start(plan.start_date, suggestion.week_number + 1)

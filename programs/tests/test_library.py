@@ -1,4 +1,5 @@
-"""The bundled library and template: CLINICAL.md §8 and §9 content, loaded idempotently."""
+"""The bundled library and template: docs/clinical-rules.md §8 and §9 content, loaded
+idempotently."""
 
 from pathlib import Path
 

@@ -23,8 +23,5 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-red-flag-check]").forEach(setupRedFlagCheck);
-    // After a failed submit, take keyboard and screen-reader users to the list of problems.
-    var summary = document.getElementById("error-summary");
-    if (summary) summary.focus();
   });
 })();

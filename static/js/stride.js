@@ -121,5 +121,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     setupSessionWarning();
     setupConfirm();
+    // After a failed submit, take keyboard and screen-reader users to the list of problems
+    // (templates/partials/error_summary.html, on every form page).
+    const summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
   });
 })();

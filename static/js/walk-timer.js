@@ -11,7 +11,12 @@
   if (!root) return;
 
   var KEY = root.dataset.storageKey;
-  var RISE_TARGET = parseInt(root.dataset.riseTarget || "2", 10);
+  // The patient's pain target, rendered from their rules (docs/clinical-rules.md §7): no
+  // number of its own here.
+  var RISE_TARGET = parseInt(root.dataset.riseTarget, 10);
+  // Durations come from the one formatter (static/js/stride.js, same as clinic/durations.py).
+  var durationText = window.Stride.durationText;
+  var mmss = window.Stride.mmss;
   var PHASES = ["ready", "walking", "resting", "finishing", "pending"];
   var state = load();
   var sending = false;
@@ -70,21 +75,6 @@
 
   // --- Display -----------------------------------------------------------------------
 
-  function clock(ms) {
-    var total = Math.max(0, Math.floor(ms / 1000));
-    var hours = Math.floor(total / 3600);
-    var minutes = Math.floor((total % 3600) / 60);
-    var seconds = String(total % 60).padStart(2, "0");
-    if (hours) return hours + ":" + String(minutes).padStart(2, "0") + ":" + seconds;
-    return minutes + ":" + seconds;
-  }
-
-  function minutesText(ms) {
-    var minutes = Math.round(ms / 6000) / 10;
-    if (minutes < 1) return Math.round(ms / 1000) + " seconds";
-    return minutes + (minutes === 1 ? " minute" : " minutes");
-  }
-
   function setText(name, value) {
     root.querySelectorAll('[data-text="' + name + '"]').forEach(function (el) {
       el.textContent = value;
@@ -93,7 +83,7 @@
 
   function setClock(name, ms) {
     var el = root.querySelector('[data-clock="' + name + '"]');
-    if (el) el.textContent = clock(ms);
+    if (el) el.textContent = mmss(Math.floor(ms / 1000));
   }
 
   function announce(message) {
@@ -129,7 +119,7 @@
     }
     if (state.phase === "resting" && bout) setClock("rest", now - bout.end);
     if (state.phase === "finishing") {
-      setText("total", minutesText(walkedMs(now)));
+      setText("total", durationText(Math.round(walkedMs(now) / 1000)));
       var n = state.bouts.length;
       setText("stretches", n === 1 ? "in one stretch" : "in " + n + " stretches");
     }
@@ -176,7 +166,11 @@
     var message = "Pain " + value + " noted.";
     if (value >= state.painBefore + RISE_TARGET && !bout.breakSuggested) {
       bout.breakSuggested = true;
-      message += " Your pain is up " + RISE_TARGET + " points: time for a strategic break.";
+      message +=
+        " Your pain is up " +
+        RISE_TARGET +
+        (RISE_TARGET === 1 ? " point" : " points") +
+        ": time for a strategic break.";
     }
     save();
     render();
@@ -187,7 +181,22 @@
     var bout = currentBout();
     if (state.phase !== "walking" || !bout) return;
     bout.end = Date.now();
+    showGuidance("");
     go("resting", "Break started. Rest and stretch, then resume.");
+  }
+
+  // docs/clinical-rules.md §1b on the break screen: both kinds of advice until the patient
+  // says where the symptoms are, then only the matching one ("further" adds the leg advice).
+  var SHOWN = { "": ["leg", "back"], back: ["back"], leg: ["leg"], further: ["further", "leg"] };
+
+  function showGuidance(answer) {
+    var shown = SHOWN[answer] || SHOWN[""];
+    root.querySelectorAll("[data-guidance]").forEach(function (section) {
+      section.hidden = shown.indexOf(section.dataset.guidance) < 0;
+    });
+    root.querySelectorAll("[data-guidance-answer]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.guidanceAnswer === answer));
+    });
   }
 
   function resume() {
@@ -254,6 +263,12 @@
         terrain: checkedValue("terrain"),
         glides_before: root.querySelector('[data-field="glides_before"]').checked,
         glides_after: root.querySelector('[data-field="glides_after"]').checked,
+        symptom_areas: Array.prototype.map.call(
+          root.querySelectorAll('input[name="symptom_areas"]:checked'),
+          function (input) {
+            return input.value;
+          },
+        ),
         red_flags: signs,
         no_red_flags: none,
       },
@@ -269,7 +284,7 @@
     }
     showError("finishing", "");
     state.payload = result.payload;
-    // CLINICAL.md §6: any red-flag sign shows what to do now, before the walk is sent.
+    // docs/clinical-rules.md §6: any red-flag sign shows what to do now, before the walk is sent.
     state.urgent = result.payload.red_flags.length > 0;
     state.phase = "pending";
     save();
@@ -366,6 +381,12 @@
     if (!button || !root.contains(button)) return;
     if (button.dataset.painNow !== undefined) {
       painNow(parseInt(button.dataset.painNow, 10));
+    } else if (button.dataset.guidanceAnswer !== undefined) {
+      showGuidance(button.dataset.guidanceAnswer);
+      var shownHeading = root.querySelector(
+        '[data-guidance="' + button.dataset.guidanceAnswer + '"] h3',
+      );
+      if (shownHeading) announce(shownHeading.textContent);
     } else if (actions[button.dataset.action]) {
       actions[button.dataset.action]();
     }
