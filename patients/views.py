@@ -92,9 +92,6 @@ def patient_detail(request, pk):
     context = {
         "patient": patient,
         "rules": rules_for_patient(patient),
-        # docs/clinical-rules.md §1b: weeks measured from the patient's first log (patients
-        # cannot read the plan; selectors.spreading_weeks says why that is the same week).
-        "spreading": selectors.spreading_weeks(patient, today=today)[:1],
         "recent_logs": selectors.walklogs_for_patient(request.user, patient)[:5],
         "red_flags": selectors.red_flags_for_patient(request.user, patient)[:20],
         "monitoring_days": selectors.monitoring_days(patient, today=today),

@@ -15,6 +15,7 @@ from clinic.models import ClinicalSettings, Role
 from clinic.selectors import clinic_rules
 from patients.dates import patient_today
 from patients.models import Patient, RedFlagReport, WalkLog
+from patients.selectors import spreading_weeks
 
 from . import schedule
 from .models import (
@@ -545,6 +546,9 @@ class PatientPlanPanel:
     past_plans: int
     today: date
     retest: Retest | None = None
+    # docs/clinical-rules.md §1b: the latest week whose walks reached further down the leg
+    # than the plan's first week (patients.selectors.spreading_weeks), non-urgent.
+    spreading: list = field(default_factory=list)
 
 
 def plan_panel_for_patient(patient: Patient) -> PatientPlanPanel:
@@ -560,6 +564,12 @@ def plan_panel_for_patient(patient: Patient) -> PatientPlanPanel:
         )
         recent = list(plan.versions.select_related("created_by").order_by("-number")[:3])
     retest = retest_for_plan(plan) if plan is not None else None
+    today = patient_today(patient)
+    spreading = (
+        spreading_weeks(patient, first_week_start=plan.start_date, today=today)[:1]
+        if plan is not None
+        else []
+    )
     past = Plan.objects.filter(patient=patient, status=Plan.Status.ENDED).count()
     return PatientPlanPanel(
         patient=patient,
@@ -567,6 +577,7 @@ def plan_panel_for_patient(patient: Patient) -> PatientPlanPanel:
         waiting=waiting,
         recent=recent,
         past_plans=past,
-        today=patient_today(patient),
+        today=today,
         retest=retest,
+        spreading=spreading,
     )

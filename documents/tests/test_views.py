@@ -429,8 +429,8 @@ def test_the_patient_panel_keeps_a_fixed_number_of_queries(
     client.get(url, **HTMX)
     # session, user, MFA check, patient, plan, waiting suggestions, recent versions, ended
     # plans, audit, documents (with who asked and the plan version), clinic (header), the
-    # plan's outstanding re-test
-    with django_assert_num_queries(12):
+    # plan's outstanding re-test, the walks for the spreading flag
+    with django_assert_num_queries(13):
         response = client.get(url, **HTMX)
     shown = response.content.decode().count('class="document-status"')
     assert shown == min(count + 1, selectors.DOCUMENTS_LISTED)

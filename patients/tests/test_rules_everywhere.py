@@ -227,22 +227,46 @@ def test_today_the_timer_and_the_handout_show_both_kinds_of_advice(patient, on_p
 # --- 4. the spreading flag -------------------------------------------------------------------
 
 
+def _plan_panel_text(patient, therapist, client_for, first_week, later_week):
+    from programs.tests.factories import assign_plan
+
+    plan = assign_plan(patient, by=therapist, weeks_ago=2)
+    WalkLogFactory(patient=patient, date=plan.start_date, symptom_areas=first_week)
+    WalkLogFactory(
+        patient=patient, date=plan.start_date + timedelta(days=9), symptom_areas=later_week
+    )
+    url = reverse("programs:patient-panel", args=[patient.pk])
+    return page_text(client_for(therapist).get(url))
+
+
 def test_the_patient_page_flags_symptoms_spreading_further_down_the_leg(
     patient, therapist, client_for
 ):
-    first = local_today(patient.tz_name) - timedelta(days=14)
-    WalkLogFactory(patient=patient, date=first, symptom_areas=["thigh_left"])
-    WalkLogFactory(patient=patient, date=first + timedelta(days=9), symptom_areas=["calf_left"])
-    text = page_text(client_for(therapist).get(reverse("patients:detail", args=[patient.pk])))
+    text = _plan_panel_text(patient, therapist, client_for, ["thigh_left"], ["calf_left"])
     assert "Spreading" in text and "Left calf or foot" in text
 
 
 def test_no_spreading_flag_at_the_same_level(patient, therapist, client_for):
-    first = local_today(patient.tz_name) - timedelta(days=14)
-    WalkLogFactory(patient=patient, date=first, symptom_areas=["calf_left"])
-    WalkLogFactory(patient=patient, date=first + timedelta(days=9), symptom_areas=["calf_right"])
-    text = page_text(client_for(therapist).get(reverse("patients:detail", args=[patient.pk])))
+    text = _plan_panel_text(patient, therapist, client_for, ["calf_left"], ["calf_right"])
     assert "Spreading" not in text
+
+
+def test_the_first_week_is_the_plans_not_the_first_log(patient, therapist, client_for):
+    # A thigh log before the plan started does not make the plan's first week reach the thigh.
+    from programs.tests.factories import assign_plan
+
+    plan = assign_plan(patient, by=therapist, weeks_ago=2)
+    WalkLogFactory(
+        patient=patient, date=plan.start_date - timedelta(days=3), symptom_areas=["thigh_left"]
+    )
+    WalkLogFactory(patient=patient, date=plan.start_date, symptom_areas=["buttock_left"])
+    WalkLogFactory(
+        patient=patient, date=plan.start_date + timedelta(days=9), symptom_areas=["thigh_left"]
+    )
+    text = page_text(
+        client_for(therapist).get(reverse("programs:patient-panel", args=[patient.pk]))
+    )
+    assert "Spreading" in text
 
 
 # --- 5. red-flag wording -----------------------------------------------------------------------
