@@ -23,6 +23,7 @@ from assessments.selectors import results_for_report
 from clinic import charts
 from patients import progress as walk_progress
 from patients import targets
+from patients.dates import patient_today
 from patients.models import Patient, RedFlagReport, WalkLog
 from patients.rules import rules_for_patient
 from patients.selectors import PROGRESS_FIELDS
@@ -175,7 +176,7 @@ def handout_context(document: Document) -> dict:
         "glides": [i for i in items if i.slot == Slot.WALK],
         # docs/clinical-rules.md §7.7: the numbers of this plan (the clinic's, its overrides).
         "rules": plan_rules(plan),
-        "made_on": timezone.localdate(timezone=zoneinfo.ZoneInfo(patient.tz_name)),
+        "made_on": patient_today(patient),
     }
 
 

@@ -49,9 +49,7 @@
       dialog.querySelector("[data-session-extend]").focus();
       tick = setInterval(function () {
         const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-        const minutes = Math.floor(left / 60);
-        const seconds = left % 60;
-        countdown.textContent = minutes + " min " + String(seconds).padStart(2, "0") + " s";
+        countdown.textContent = durationText(left);
         if (left <= 0) {
           clearInterval(tick);
           signOut();
