@@ -93,7 +93,7 @@ def rules_in_force(plan: Plan) -> list[RuleInForce]:
 RETEST_EARLY = timedelta(days=7)
 
 
-def _recorded_after(model, retest_ref="pk"):
+def _recorded_after(model):
     return Exists(
         model.objects.current().filter(
             patient_id=OuterRef("plan__patient_id"),
