@@ -2,8 +2,6 @@
 
 Role homes, Today, the caseload and the accounts page compose several apps: dashboard/."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .access import admin_required, any_role_required, staff_required
 from .audit import Action, audit_record
+from .csvsafe import safe_writer
 from .forms import AuditFilterForm, InvitationAcceptForm, StaffInvitationForm, add_form_errors
 from .models import Role
 
@@ -193,7 +192,7 @@ class _Echo:
 def audit_export(request):
     form, events = _audit_filter(request)
     audit_record(action=Action.EXPORT, request=request, object_type="clinic.auditevent")
-    writer = csv.writer(_Echo())
+    writer = safe_writer(_Echo())
     header = [
         "when_utc",
         "actor",

@@ -4,7 +4,6 @@ Every page that shows patient data writes an audit event; anything outside the u
 is a 404 (clinic.access).
 """
 
-import csv
 import io
 import json
 
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from clinic import charts
 from clinic.access import admin_required, any_role_required, patient_required, staff_required
 from clinic.audit import Action, audit_record, audit_view
+from clinic.csvsafe import safe_writer
 from clinic.forms import ReassignForm, add_form_errors
 from clinic.models import Role
 from clinic.selectors import therapists_for_clinic
@@ -573,7 +573,7 @@ def export_csv(request):
     """Every walk log as one CSV row (deleted ones too, with their deletion time)."""
     _patient, data = _export(request, "csv")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(EXPORT_LOG_FIELDS)
     for log in data["walk_logs"]:
         writer.writerow([_export_value(getattr(log, name)) for name in EXPORT_LOG_FIELDS])
