@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "clinic.middleware.SessionTimeoutMiddleware",
     "clinic.middleware.StaffMFARequiredMiddleware",
+    "clinic.middleware.NoStoreForSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
