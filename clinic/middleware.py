@@ -70,7 +70,7 @@ class SessionTimeoutMiddleware:
 
 # Paths a staff member without MFA may still open: sign-in pages (MFA enrolment lives
 # under /accounts/), sign-out, static files, health check and the session keep-alive.
-_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/session/", "/media/")
+_MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/session/")
 
 
 class StaffMFARequiredMiddleware:
