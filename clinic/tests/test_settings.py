@@ -54,3 +54,22 @@ def test_healthz_reports_the_broker_when_configured(client, db, settings):
         assert client.get("/healthz").json()["broker"] == "error"
     finally:
         app.conf.broker_url = settings.CELERY_BROKER_URL
+
+
+def test_the_demo_secret_key_is_made_per_checkout_and_kept(tmp_path):
+    from clinic.settings.secret import checkout_secret_key
+
+    path = tmp_path / ".secret_key"
+    first = checkout_secret_key(path)
+
+    assert len(first) >= 50 and "insecure" not in first
+    assert checkout_secret_key(path) == first  # the same on the next start
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert checkout_secret_key(tmp_path / "other") != first  # another checkout, another key
+
+
+def test_the_demo_settings_hold_no_fixed_secret_key():
+    from pathlib import Path
+
+    local = Path(__file__).resolve().parents[1] / "settings" / "local.py"
+    assert "django-insecure" not in local.read_text()
