@@ -110,7 +110,9 @@ def _patient_rows(now: datetime) -> list[Delivery]:
             rows.append(Delivery(kind=Kind.MISSED, local_date=nudge_on, **fields))
             continue
         remind_on = daily_reminder_date(now, tz_name, remind_at, weekdays)
-        if remind_on and patient.last_log != remind_on:
+        # One reminder-type email a day per patient, whatever the kind: a day that had its
+        # nudge (an earlier pass) gets no plain reminder on top.
+        if remind_on and remind_on not in (patient.last_log, patient.last_nudge):
             rows.append(Delivery(kind=Kind.DAILY, local_date=remind_on, **fields))
     return rows
 

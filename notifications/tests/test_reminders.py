@@ -178,6 +178,19 @@ def test_missed_logging_nudge_after_three_days_then_not_again_for_three(patient,
     assert Delivery.objects.filter(patient=patient, kind="missed").count() == 2
 
 
+def test_a_nudge_day_gets_no_daily_reminder_on_the_next_pass(patient, therapist):
+    # #15 defect 2: every nudged patient also got the daily reminder five minutes later.
+    with time_machine.travel(NOON - timedelta(days=10), tick=False):
+        assign_plan(patient, by=therapist)
+    WalkLogFactory(patient=patient, date=(NOON - timedelta(days=3)).date())
+    dispatch()
+    dispatch(NOON + timedelta(minutes=5))
+    dispatch(NOON + timedelta(hours=3))
+
+    assert [d.kind for d in Delivery.objects.filter(patient=patient)] == ["missed"]
+    assert len(sent_to(patient.user.email)) == 1
+
+
 def test_the_clinic_sets_the_nudge_days(patient, therapist):
     ClinicalSettings.objects.create(clinic=patient.clinic, missed_log_nudge_days=5)
     with time_machine.travel(NOON - timedelta(days=10), tick=False):
