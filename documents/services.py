@@ -289,3 +289,18 @@ def document_downloaded(*, document: Document, request=None, actor: User | None 
         patient_id=document.patient_id,
         obj=document,
     )
+
+
+def documents_stale_requeue(now=None) -> int:
+    """Queue again every document pending for longer than STALE_AFTER (the broker was down
+    when it was asked for, or a worker died with it): the row is the truth, and rendering
+    it twice stores one file. Returns how many were queued. The periodic sweep's one call."""
+    now = now or timezone.now()
+    ids = list(
+        Document.objects.filter(status=Status.PENDING, created_at__lt=now - STALE_AFTER)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for document_id in ids:
+        enqueue_on_commit("documents.tasks.document_render", document_id)
+    return len(ids)

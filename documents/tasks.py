@@ -24,3 +24,15 @@ def document_render(document_id: int) -> str:
     from .services import document_render_now
 
     return document_render_now(document_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=50, time_limit=60)
+def documents_stale_sweep() -> int:
+    """The beat's sweep of documents left pending (broker down, worker killed). Safe to run
+    twice: a document rendered meanwhile is left alone by the render task."""
+    from django.db import transaction
+
+    from .services import documents_stale_requeue
+
+    with transaction.atomic():
+        return documents_stale_requeue()

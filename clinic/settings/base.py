@@ -203,6 +203,12 @@ CELERY_BEAT_SCHEDULE = {
     # Daily walk reminders, missed-logging nudges and the therapist digest, each due at a
     # local time; the delivery row per recipient and local day keeps each to one email.
     # Invitation emails that were never queued are queued again by the same pass.
+    # PDFs still pending after their time limit (the broker was down when they were asked
+    # for, or a worker died with them) are queued again: the document row is the truth.
+    "documents-stale-sweep": {
+        "task": "documents.tasks.documents_stale_sweep",
+        "schedule": 2 * 60.0,
+    },
     "notifications-reminders-dispatch": {
         "task": "notifications.tasks.reminders_dispatch",
         "schedule": 5 * 60.0,

@@ -444,3 +444,31 @@ def test_a_patient_sees_only_their_own_handouts(patient, other_patient, therapis
 def test_a_new_clinic_therapist_may_ask_for_a_report(patient):
     colleague = StaffFactory(clinic=patient.clinic, role=Role.THERAPIST)
     assert report_for(patient, colleague).requested_by == colleague
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_handout_asked_for_while_the_broker_was_down_is_made_by_the_sweep(patient, therapist):
+    # #15, point 3: a document never queued stayed "pending" for ever.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.tests.test_alerts import broker_down
+
+    plan = assign_plan(patient, by=therapist)
+    with broker_down():
+        document = services.document_request(
+            patient=patient, kind=Document.Kind.HANDOUT, requested_by=therapist, plan=plan
+        )
+    document.refresh_from_db()
+    assert document.status == Document.Status.PENDING
+
+    # Not yet stale: the sweep leaves it to the queue.
+    assert tasks.documents_stale_sweep() == 0
+    Document.objects.filter(pk=document.pk).update(
+        created_at=timezone.now() - selectors.STALE_AFTER - timedelta(seconds=1)
+    )
+    assert tasks.documents_stale_sweep() == 1  # eager in tests: rendered now
+    document.refresh_from_db()
+    assert document.status == Document.Status.READY
+    assert tasks.documents_stale_sweep() == 0
