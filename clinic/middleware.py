@@ -1,3 +1,4 @@
+import logging
 import re
 import time
 import uuid
@@ -5,7 +6,10 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
@@ -117,3 +121,33 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is briefly away (a restart, a failover) answers 503 with Retry-After
+    and a page that says nothing was saved, instead of a 500. Rendered without the database:
+    no user, no clinic, no context processors."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except DATABASE_ERRORS as error:
+            return _database_unavailable(request, error)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return _database_unavailable(request, exception)
+        return None
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _database_unavailable(request, error) -> HttpResponse:
+    logging.getLogger(__name__).error("Database unavailable for %s: %s", request.path, error)
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    return response
