@@ -3,6 +3,8 @@ public one-click link that turns a patient's reminder emails off."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from clinic.access import admin_required
 from clinic.audit import audit_view
@@ -29,13 +31,21 @@ def delivery_list(request):
     return render(request, "notifications/delivery_list.html", context)
 
 
+# No CSRF token: mail clients send the RFC 8058 one-click POST themselves, and the opaque,
+# expiring token in the URL is the authorisation (no session).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def reminders_off(request, token):
-    """Public: the signed link in every reminder email turns reminders off in one click."""
+    """Public: the link in every reminder email. Opening it (GET, HEAD: mail scanners do)
+    shows a confirmation; only the POST, from that page or the mail client's one-click
+    unsubscribe, turns reminders off. The page shows nothing but the clinic's name."""
     patient_id = patient_id_from_token(token)
-    # The signed token is the authorisation here (no session): it names exactly one patient,
-    # and the page shows nothing about them but their clinic's name.
     patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
     if patient is None:
         return render(request, "notifications/reminders_off_invalid.html", status=404)
+    if request.method != "POST":
+        return render(
+            request, "notifications/reminders_off_confirm.html", {"clinic": patient.clinic}
+        )
     reminder_unsubscribe(patient=patient, request=request)
     return render(request, "notifications/reminders_off.html", {"clinic": patient.clinic})

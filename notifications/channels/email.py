@@ -35,8 +35,14 @@ class EmailTransport:
 
     def prepare(self, delivery, message) -> EmailMultiAlternatives:
         # One-click unsubscribe for mail clients that offer it (reminders only).
+        # RFC 8058: the client POSTs "List-Unsubscribe=One-Click" to the URL, no page opened.
         headers = (
-            {"List-Unsubscribe": f"<{message.unsubscribe_url}>"} if message.unsubscribe_url else {}
+            {
+                "List-Unsubscribe": f"<{message.unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            if message.unsubscribe_url
+            else {}
         )
         return build_templated_email(
             template=message.template,

@@ -200,19 +200,58 @@ def test_the_clinic_sets_the_nudge_days(patient, therapist):
     assert Delivery.objects.get(patient=patient).kind == "daily"
 
 
-def test_the_unsubscribe_link_turns_reminders_off_without_signing_in(on_plan, client):
-    response = client.get(
-        reverse("notifications:reminders-off", args=[unsubscribe_token(on_plan.pk)])
-    )
+def test_opening_the_unsubscribe_link_changes_nothing_until_confirmed(on_plan, client):
+    # #16, point 6: mail scanners open links (GET, HEAD); only a POST turns reminders off.
+    url = reverse("notifications:reminders-off", args=[unsubscribe_token(on_plan.pk)])
+
+    for response in (client.get(url), client.head(url)):
+        assert response.status_code == 200
+    assert "Turn reminders off" in client.get(url).content.decode()
+    assert not ReminderPreference.objects.filter(patient=on_plan, email_enabled=False).exists()
+
+    response = client.post(url)
+
     assert response.status_code == 200
     assert not ReminderPreference.objects.get(patient=on_plan).email_enabled
     dispatch()
     assert mail.outbox == []
 
 
+def test_one_click_unsubscribe_from_the_mail_client_works_without_a_form(on_plan):
+    # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" with no CSRF token.
+    from django.test import Client
+
+    url = reverse("notifications:reminders-off", args=[unsubscribe_token(on_plan.pk)])
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert not ReminderPreference.objects.get(patient=on_plan).email_enabled
+
+
+def test_the_unsubscribe_token_is_opaque_and_expires(on_plan, client):
+    token = unsubscribe_token(on_plan.pk)
+    assert str(on_plan.pk) not in token and "patient" not in token
+    import base64
+
+    padded = token + "=" * (-len(token) % 4)
+    assert b"patient" not in base64.urlsafe_b64decode(padded)
+
+    url = reverse("notifications:reminders-off", args=[token])
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=91)):
+        response = client.post(url)
+    assert response.status_code == 404
+    assert not ReminderPreference.objects.filter(patient=on_plan, email_enabled=False).exists()
+
+
+def test_reminder_emails_offer_one_click_unsubscribe(on_plan):
+    dispatch()
+    [message] = mail.outbox
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
 def test_a_tampered_unsubscribe_link_changes_nothing(on_plan, client):
     token = unsubscribe_token(on_plan.pk)[:-2] + "xx"
-    response = client.get(reverse("notifications:reminders-off", args=[token]))
+    response = client.post(reverse("notifications:reminders-off", args=[token]))
     assert response.status_code == 404
     assert not ReminderPreference.objects.filter(patient=on_plan).exists()
 

@@ -38,9 +38,11 @@ def test_an_unknown_status_filter_shows_everything(clinic, admin_user, patient, 
     assert len(response.context["page"].object_list) == 1
 
 
-def test_reminder_links_from_before_the_move_still_turn_reminders_off(patient, client):
+def test_the_old_reminders_off_path_leads_to_the_confirmation(patient, client):
     token = unsubscribe_token(patient.pk)
     response = client.get(f"/patients/reminders/off/{token}/", follow=True)
-    assert response.redirect_chain == [(reverse("notifications:reminders-off", args=[token]), 301)]
-    assert response.status_code == 200
+    url = reverse("notifications:reminders-off", args=[token])
+    assert response.redirect_chain == [(url, 301)]
+    assert "Turn reminders off" in response.content.decode()
+    client.post(url)
     assert not ReminderPreference.objects.get(patient=patient).email_enabled
