@@ -181,6 +181,7 @@ class AuditEvent(models.Model):
         INVITE = "invite", "Invited"
         INVITE_ACCEPT = "invite_accept", "Accepted invitation"
         INVITE_REVOKE = "invite_revoke", "Revoked invitation"
+        INVITE_CONFLICT = "invite_conflict", "Invitation refused: address in use"
         DEACTIVATE = "deactivate", "Deactivated"
         REACTIVATE = "reactivate", "Reactivated"
         MFA_RESET = "mfa_reset", "Reset MFA"

@@ -85,9 +85,28 @@ def invitation_pending_by_token(token: str) -> Invitation | None:
     return invitation
 
 
-@transaction.atomic
+ADDRESS_IN_USE = (
+    "This email address is already in use by another Stride account, so the invitation "
+    "cannot be accepted yet. Please call your clinic."
+)
+
+
 def invitation_accept(*, invitation: Invitation, password: str, request=None) -> User:
-    """Set the password, activate the account, and use up the link."""
+    """Set the password, activate the account, and use up the link.
+
+    The clinic set the invitee's address; another account claiming it (allauth's email
+    page) must neither break the acceptance (a unique constraint: it was a 500) nor share
+    the address. Refused in plain words without saying who holds it, and audited outside
+    the refused transaction so the event stays; the clinic admin sorts it out."""
+    user = invitation.user
+    if EmailAddress.objects.filter(email__iexact=user.email).exclude(user=user).exists():
+        audit_record(action=Action.INVITE_CONFLICT, request=request, actor=user, obj=user)
+        raise ValidationError(ADDRESS_IN_USE)
+    return _invitation_accept(invitation=invitation, password=password, request=request)
+
+
+@transaction.atomic
+def _invitation_accept(*, invitation: Invitation, password: str, request=None) -> User:
     # Lock the row: two clicks on the same link must not both succeed.
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:

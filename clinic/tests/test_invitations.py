@@ -169,3 +169,26 @@ def test_public_sign_up_is_closed(client, db):
     assert not User.objects.filter(email="walk-in@example.org").exists()
     assert response.status_code == 200
     assert "closed" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("verified", [True, False])
+def test_an_address_claimed_by_another_account_blocks_nothing_with_a_500(
+    admin_client, client, patient, verified
+):
+    # #16, point 2: another account had added the invitee's address (allauth's email page);
+    # accepting the invitation answered HTTP 500 (IntegrityError on the address).
+    from allauth.account.models import EmailAddress
+
+    _invite_therapist(admin_client)
+    EmailAddress.objects.create(
+        user=patient.user, email="new.therapist@home.example", verified=verified, primary=False
+    )
+    link = link_in_last_email("/invite/")
+
+    response = client.post(link, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert response.status_code == 200
+    assert "already in use" in response.content.decode()
+    invited = User.objects.get(email="new.therapist@home.example")
+    assert not invited.is_active  # nothing changed
+    assert AuditEvent.objects.filter(action="invite_conflict", actor=invited).exists()
