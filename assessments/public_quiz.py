@@ -39,10 +39,11 @@ def allow_submission(request) -> bool:
 
 
 def clinic_from_query(value: str | None) -> Clinic | None:
-    """The clinic a website link names with ?clinic=<number>; anything else is ignored."""
-    if not value or not value.isdigit() or len(value) > 12:
+    """The clinic a website link names with ?clinic=<its public key> (never its number, so
+    counting cannot list clinics); anything else is ignored."""
+    if not value or len(value) > 32:
         return None
-    return Clinic.objects.filter(pk=int(value)).first()
+    return Clinic.objects.filter(public_key=value).first()
 
 
 def booking_for(clinic: Clinic | None) -> dict | None:

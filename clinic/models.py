@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 from decimal import Decimal
 
@@ -17,6 +18,11 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone, e.g. Europe/London.")
 
 
+def new_public_key() -> str:
+    """An unguessable name for a clinic in public links (the stenosis quiz)."""
+    return secrets.token_urlsafe(12)
+
+
 class Clinic(models.Model):
     class DistanceUnit(models.TextChoices):
         KM = "km", "kilometres"
@@ -32,6 +38,9 @@ class Clinic(models.Model):
         blank=True,
         help_text="Shown with red-flag instructions, e.g. the out-of-hours number.",
     )
+    # Public links name the clinic by this, never by its number: counting numbers must not
+    # list every clinic's name and phone.
+    public_key = models.CharField(max_length=32, unique=True, default=new_public_key)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

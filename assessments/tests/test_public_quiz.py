@@ -43,9 +43,17 @@ def test_an_anonymous_result_is_not_stored_anywhere(client, quiz_url, db):
 
 def test_the_result_says_how_to_book_with_the_linking_clinic(client, quiz_url, clinic):
     AssessmentSettings.objects.create(clinic=clinic, booking_text="Or book at example.org/book.")
-    html = client.post(f"{quiz_url}?clinic={clinic.pk}", answers()).content.decode()
+    html = client.post(f"{quiz_url}?clinic={clinic.public_key}", answers()).content.decode()
     assert "To book an appointment with Home Clinic, call" in html
     assert "+1 555 0100" in html and "Or book at example.org/book." in html
+
+
+def test_a_clinic_cannot_be_found_by_counting_numbers(client, quiz_url, clinic, other_clinic):
+    # #16, point 10: ?clinic=<number> showed any clinic's name and phone.
+    for value in (clinic.pk, other_clinic.pk):
+        html = client.post(f"{quiz_url}?clinic={value}", answers()).content.decode()
+        assert "Home Clinic" not in html and "Other Clinic" not in html
+    assert len(clinic.public_key) >= 12 and clinic.public_key != other_clinic.public_key
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "999999", "1" * 40, ""])
