@@ -382,23 +382,9 @@ class ClinicalSettings(models.Model):
     }
 
     def rules(self) -> ClinicalRules:
-        """The clinic's rules; ValueError (plain words) for a value outside its safe bounds."""
-        hundred = Decimal(100)
-        return ClinicalRules(
-            min_adherence=Decimal(self.min_adherence_pct) / hundred,
-            min_within_target_share=Decimal(self.min_within_target_pct) / hundred,
-            pain_rise_target=self.pain_rise_target,
-            recovery_margin=self.recovery_margin,
-            progress_step=Decimal(self.progress_step_pct) / hundred,
-            progress_min_minutes=Decimal(self.progress_min_minutes),
-            regress_step=Decimal(self.regress_step_pct) / hundred,
-            regress_overshoot=self.regress_overshoot,
-            regress_min_sessions=self.regress_min_sessions,
-            merge_at_minutes=Decimal(self.merge_at_minutes),
-            min_bout_minutes=Decimal(self.min_bout_minutes),
-            severe_peak=self.severe_peak,
-            session_min_share=Decimal(self.session_min_pct) / hundred,
-            regress_over_target_share=Decimal(self.regress_over_target_pct) / hundred,
-            regress_over_target_min=self.regress_over_target_min,
-            max_bout_growth=Decimal(self.max_bout_growth_pct) / hundred,
-        )
+        """The clinic's rules, read through RULE_FIELDS (percent fields become shares)."""
+        values = {}
+        for field, (name, scale) in self.RULE_FIELDS.items():
+            value = getattr(self, field)
+            values[name] = value if scale == 1 else Decimal(value) / scale
+        return ClinicalRules(**values)
