@@ -155,8 +155,9 @@ _WALK_FIELDS = ("pain_before", "pain_peak", "pain_after", "minutes")
 
 def progression_weeks_inputs(*, plan_ids, patient_ids, first: date, last: date):
     """Versions, walk logs and red-flag reports for the weekly rule: three queries for any
-    number of plans. Logs come from `first` to two days after `last` (the next log answers
-    for a flare after the week's last walk, docs/clinical-rules.md §7.6); each log's
+    number of plans. Logs come from `first` to a week after `last`: the next log answers for
+    a flare after the week's last walk, and any later log lets the week be decided
+    (docs/clinical-rules.md §7.6); each log's
     `flare_next_day` is moved onto the walk it was about, the patient's walk before it."""
     inputs = ProgressionInputs()
     for version in (
