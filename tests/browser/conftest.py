@@ -38,7 +38,9 @@ def page(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}, device_scale_factor=2
     )
-    context.set_default_timeout(10_000)
+    # A wait limit, not a timing check: a sign-in (Argon2, MFA) on a loaded 2-core CI machine
+    # once took over 10 s to land on the caseload.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()
