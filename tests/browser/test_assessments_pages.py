@@ -12,8 +12,7 @@ from assessments.tests.factories import (
     AssignmentFactory,
     ShoppingCartTestFactory,
 )
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_foundation_pages import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,20 +1,8 @@
 import pytest
 
-from clinic.tests.factories import TEST_PASSWORD
-from clinic.tests.helpers import totp_code
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if "/2fa/authenticate/" in page.url:
-        page.get_by_label("Code").fill(totp_code(user))
-        page.get_by_role("button", name="Sign in").click()
 
 
 def test_therapist_signs_in_with_a_code_and_sees_the_caseload(page, axe, therapist, patient):

@@ -5,23 +5,11 @@ import re
 
 import pytest
 
-from clinic.tests.factories import TEST_PASSWORD
-from clinic.tests.helpers import totp_code
 from programs.models import ExerciseCompletion
 from programs.tests.factories import assign_plan, suggestion_for
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if "/2fa/authenticate/" in page.url:
-        page.get_by_label("Code").fill(totp_code(user))
-        page.get_by_role("button", name="Sign in").click()
 
 
 def test_today_with_a_plan_is_accessible_and_done_is_stored(page, axe, patient):

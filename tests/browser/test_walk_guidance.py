@@ -7,21 +7,12 @@ from datetime import date
 import pytest
 
 from clinic.models import ClinicalSettings
-from clinic.tests.factories import TEST_PASSWORD
 from patients.models import WalkLog
 from programs import services as plan_services
 from programs.tests.factories import assign_plan
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/today/")
 
 
 def sign_out(page):

@@ -11,17 +11,9 @@ import pytest
 
 from clinic.tests.factories import TEST_PASSWORD
 from patients.models import RedFlagReport, WalkLog
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/today/")
 
 
 def choose(page, field, value):
