@@ -75,6 +75,56 @@ def timed(fn, *, runs: int = 20, warmup: int = 3) -> dict:
     }
 
 
+def _summary(samples: list[float]) -> dict:
+    samples = sorted(samples)
+    return {
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)], 1),
+    }
+
+
+def against_floor(project, floor, *, runs: int = 30, warmup: int = 3) -> dict:
+    """Time `project()` and `floor()` interleaved (A, B, A, B ...) in one run.
+
+    The machine is shared and noisy: only the ratio of the two medians compares across runs.
+    Returns {"project": {median_ms, p95_ms}, "floor": {...}, "ratio": median / floor median}.
+    """
+    for _ in range(warmup):
+        project()
+        floor()
+    project_samples, floor_samples = [], []
+    for i in range(runs):
+        # Alternate which goes first, so neither always runs on a warmer cache.
+        pair = ((project, project_samples), (floor, floor_samples))
+        for fn, samples in pair if i % 2 == 0 else reversed(pair):
+            start = time.perf_counter()
+            fn()
+            samples.append((time.perf_counter() - start) * 1000)
+    mine, base = _summary(project_samples), _summary(floor_samples)
+    ratio = round(mine["median_ms"] / base["median_ms"], 2) if base["median_ms"] else None
+    return {"project": mine, "floor": base, "ratio": ratio}
+
+
+def report_against_floor(name: str, figures: dict, target: str = "", **extra) -> None:
+    """One line: the project's median and p95, the floor's, the ratio, and any extra figures."""
+    mine, base = figures["project"], figures["floor"]
+    shown = (
+        f"median={mine['median_ms']} ms p95={mine['p95_ms']} ms | "
+        f"floor median={base['median_ms']} ms p95={base['p95_ms']} ms | ratio={figures['ratio']}x"
+    )
+    more = "".join(f"  {k}={v}" for k, v in extra.items())
+    print(f"{name}: {shown}{more}{'  (target ' + target + ')' if target else ''}")
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after seeding, as autovacuum would in production."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def report(name: str, figures: dict, target: str = "") -> None:
     shown = "  ".join(f"{k}={v}" for k, v in figures.items())
     print(f"{name}: {shown}{'  (target ' + target + ')' if target else ''}")
