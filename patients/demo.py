@@ -38,7 +38,8 @@ def seed(*, clinic, staff, patients) -> None:
         for patient in patients:
             if WalkLog.objects.filter(patient=patient).exists():
                 continue  # already seeded: a second run adds nothing
-            rng = random.Random(f"stride-demo-{patient.full_name}")
+            # Repeatable made-up demo walks, not a secret.
+            rng = random.Random(f"stride-demo-{patient.full_name}")  # noqa: S311
             if patient.user_id is None:
                 logs = _paper_diary(patient, rng, today)
             else:

@@ -11,7 +11,7 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 DEBUG = False
-SECRET_KEY = "stride-test-secret-key-not-for-production-use-0123456789"
+SECRET_KEY = "stride-test-secret-key-not-for-production-use-0123456789"  # noqa: S105 (tests only)
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # A fast hasher: tests create many users; production uses Argon2 (base settings).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,7 +22,7 @@ from patients.models import Patient
 # `demo.py` with `seed(*, clinic, staff, patients)` that is itself safe to run twice.
 DEMO_APPS = ("patients", "assessments", "programs")
 
-DEMO_PASSWORD = "stride-demo-2026"
+DEMO_PASSWORD = "stride-demo-2026"  # noqa: S105 (the demo's published sign-in, printed by seed_demo)
 DEMO_CLINIC = "Riverside Spine & Walking Clinic"
 
 # Fixed secrets so the printed logins stay valid across runs (demo only: DEBUG is on).
