@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .fhir import views as fhir_views
 
 app_name = "dashboard"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("caseload/", views.caseload, name="caseload"),
     path("clinic/accounts/", views.accounts, name="accounts"),
+    path("patients/<int:pk>/fhir.json", fhir_views.patient_fhir, name="patient-fhir"),
 ]
