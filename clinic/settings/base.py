@@ -168,9 +168,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
+    # Our files, with static/css/bootstrap-stride.css: the part of Bootstrap's CSS the templates
+    # use, built from Bootstrap's Sass by `make css` (frontend/bootstrap-stride.scss).
     BASE_DIR / "static",
-    # Bootstrap's dist files from the bootstrap-wrapper wheel: no CDN, nothing copied by hand.
-    ("bootstrap", bootstrap_wrapper.get_bootstrap_dir()),
+    # Bootstrap's JS from the bootstrap-wrapper wheel (the same version): no CDN, nothing copied
+    # by hand. Its full CSS is not served, so collectstatic does not hash and compress it.
+    ("bootstrap/js", Path(bootstrap_wrapper.get_bootstrap_dir()) / "js"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
