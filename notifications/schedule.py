@@ -3,6 +3,10 @@
 A daily walk reminder is due once the patient's local time has passed their chosen time on
 a chosen weekday. The local date is the key of the delivery row, so a reminder can never be
 due twice on the same local day, whatever the time zone or how often the pass runs.
+
+The reminder pass decides in SQL, for every patient in one statement (reminders._DUE), what
+these functions decide for one; notifications/tests/test_reminder_rule.py holds the two to the same
+answers over time zones, daylight saving, weekdays, logs and earlier nudges. Change both.
 """
 
 import zoneinfo

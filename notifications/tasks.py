@@ -3,7 +3,7 @@ twice."""
 
 from celery import shared_task
 
-from . import channels, delivery
+from . import channels, delivery, kinds
 
 
 @shared_task(
@@ -29,6 +29,29 @@ def delivery_send(self, delivery_id: int, retry: bool = True) -> str:
         if retry_in is None:
             return delivery.delivery_give_up(delivery_id, error=error)
         raise self.retry(exc=error, countdown=retry_in) from None
+
+
+# Rows per task when a hand-out is split: several workers share the publishing of a large
+# pass, and each queues its part in well under a second.
+SEND_CHUNK = 500
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=50, time_limit=60)
+def deliveries_queue(delivery_ids: list[int]) -> int:
+    """Queue one `delivery_send` per row the reminder pass handed out in one message (one
+    publish for the beat), split first into tasks of SEND_CHUNK rows. Each row keeps its own
+    send task (its retries, its claim), so a worker killed mid-send strands only what it
+    held, as before. Queued twice (a redelivery), a row is still sent once: the row
+    decides. Lost, or the broker gone, its rows stay pending and the next pass queues them
+    again (reminders.REQUEUE_AFTER)."""
+    if len(delivery_ids) <= SEND_CHUNK:
+        kinds.queue_sends(delivery_ids)
+        return len(delivery_ids)
+    with deliveries_queue.app.producer_or_acquire() as producer:
+        for start in range(0, len(delivery_ids), SEND_CHUNK):
+            chunk = delivery_ids[start : start + SEND_CHUNK]
+            deliveries_queue.apply_async((chunk,), producer=producer)
+    return len(delivery_ids)
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)

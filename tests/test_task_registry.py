@@ -4,7 +4,11 @@ such task is registered in a web process too, where nothing else imports the tas
 
 from clinic.celery import app
 
-QUEUED_BY_NAME = ("documents.tasks.document_render", "notifications.tasks.delivery_send")
+QUEUED_BY_NAME = (
+    "documents.tasks.document_render",
+    "notifications.tasks.delivery_send",
+    "notifications.tasks.deliveries_queue",
+)
 
 
 def test_tasks_queued_by_name_are_registered_once_django_is_ready():
