@@ -343,8 +343,10 @@ def render_svg(
     distance_unit: str = "km",
     width: int = 720,
     height: int = 360,
+    on_page: drawing.OnPage | None = None,
 ) -> str:
-    """The chart as a standalone SVG document (text), with no script and no external link.
+    """The chart as a standalone SVG document (text), with no script and no external link;
+    with `on_page`, drawn into a page (clinic.charts).
 
     The look and the safety checks are the project's (clinic.charts); dates are spaced by
     time, so a gap between results shows as a gap.
@@ -381,4 +383,6 @@ def render_svg(
                 show_dots=False,
                 stroke_style={"dasharray": drawing.DASHES["dotted"]},
             )
-    return drawing.render(chart)
+    # The baseline (series 1) and the improvement line (2), for a chart drawn into a page.
+    dashes = {1: drawing.DASHES["dashed"], 2: drawing.DASHES["dotted"]}
+    return drawing.render(chart, on_page=on_page, dashes=dashes)

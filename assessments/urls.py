@@ -9,7 +9,6 @@ urlpatterns = [
     # A patient's assessments (clinic staff)
     path("patients/<int:pk>/", views.patient_history, name="patient-history"),
     path("patients/<int:pk>/summary/", views.patient_summary, name="patient-summary"),
-    path("patients/<int:pk>/charts/<slug:measure>.svg", views.chart, name="chart"),
     # Recording a walk test, one URL per kind in assessments.registry
     *(
         path(

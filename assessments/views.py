@@ -9,20 +9,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.access import (
     admin_required,
-    any_role_required,
     patient_required,
     staff_required,
     therapist_required,
 )
 from clinic.audit import audit_view
-from clinic.charts import svg_response
+from clinic.charts import OnPage
 from clinic.forms import add_form_errors
-from clinic.models import Role
 from patients.dates import patient_today
 from patients.selectors import get_patient_for_user, patient_for_account
 
@@ -283,10 +280,18 @@ def _chart_sections(patient, history) -> list[dict]:
     return [
         {
             "measure": measure,
-            "alt": charts.describe(measure, points, distance_unit=unit),
             "rows": charts.table_rows(measure, points),
             "axis": charts.axis_label(measure, unit),
-            "url": reverse("assessments:chart", args=[patient.pk, measure.code]),
+            # Drawn into the page from the history it read: no request (or audit) per chart.
+            "svg": charts.render_svg(
+                measure,
+                points,
+                distance_unit=unit,
+                on_page=OnPage(
+                    id=f"chart-{measure.code}",
+                    description=charts.describe(measure, points, distance_unit=unit),
+                ),
+            ),
         }
         for measure, points in charts.series_for(history.by_source, distance_unit=unit)
     ]
@@ -316,23 +321,6 @@ def patient_summary(request, pk):
     return render(
         request, "assessments/partials/patient_summary.html", {"patient": patient, **latest}
     )
-
-
-@any_role_required
-def chart(request, pk, measure):
-    measure = charts.MEASURES.get(measure)
-    if measure is None:
-        raise Http404
-    patient = get_patient_for_user(request.user, pk)
-    if request.user.role == Role.PATIENT and measure.source != charts.ADMINISTRATION:
-        raise Http404  # patients see their questionnaires; walking tests are the clinic's
-    history = selectors.history_for_patient(request.user, patient, sources=[measure.source])
-    unit = patient.clinic.distance_unit
-    points = charts.measure_series(measure, history.results_for(measure.source), distance_unit=unit)
-    audit_view(
-        request, patient_id=patient.pk, object_type="assessments.chart", object_id=measure.code
-    )
-    return svg_response(charts.render_svg(measure, points, distance_unit=unit))
 
 
 # --- Patient pages ----------------------------------------------------------

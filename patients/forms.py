@@ -11,11 +11,18 @@ from clinic.forms import TherapistChoiceField
 from clinic.models import User
 
 from .dates import local_today
-from .models import WALKLOG_ENTRY_FIELDS, Patient, RedFlagReport, ReminderPreference, WalkLog
+from .models import (
+    FUTURE_DATE,
+    PAIN_0_TO_10,
+    WALKLOG_ENTRY_FIELDS,
+    Patient,
+    RedFlagReport,
+    ReminderPreference,
+    WalkLog,
+)
 from .units import UNIT_WORDS, from_metres, to_metres
 
 PAIN_CHOICES = [(value, str(value)) for value in range(11)]
-FUTURE_DATE = "That date is in the future. Enter today or an earlier day."
 # How far back a walk may be dated: a diary catches up after a holiday, not after years.
 OLDEST_LOG_DAYS = 365
 
@@ -65,8 +72,8 @@ def pain_field(label: str, *, required: bool = True) -> forms.TypedChoiceField:
         required=required,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose a number from 0 (no pain) to 10 (worst pain).",
-            "invalid_choice": "Choose a number from 0 (no pain) to 10 (worst pain).",
+            "required": PAIN_0_TO_10,
+            "invalid_choice": PAIN_0_TO_10,
         },
     )
 
@@ -221,9 +228,7 @@ class WalkLogForm(forms.Form):
     def clean_date(self):
         walked_on = self.cleaned_data["date"]
         if walked_on > self.today:
-            raise forms.ValidationError(
-                "That date is in the future. Enter today or an earlier day."
-            )
+            raise forms.ValidationError(FUTURE_DATE)
         if walked_on < self.today - timedelta(days=OLDEST_LOG_DAYS):
             raise forms.ValidationError("Enter a date within the last year.")
         return walked_on

@@ -78,6 +78,13 @@ class Patient(models.Model):
         return self.timezone or self.clinic.timezone
 
 
+# The words a person reads when a walk breaks one of the rules below: the forms check the same
+# first and say it this way, and the services say it when the database refuses a walk.
+PAIN_0_TO_10 = "Choose a number from 0 (no pain) to 10 (worst pain)."
+FUTURE_DATE = "That date is in the future. Enter today or an earlier day."
+MINUTES_0_TO_600 = "Enter more than 0 and at most 600 minutes (10 hours)."
+
+
 def _pain_between_0_and_10(field: str, *, nullable: bool = False) -> models.CheckConstraint:
     condition = models.Q(**{f"{field}__gte": 0, f"{field}__lte": 10})
     if nullable:
@@ -209,6 +216,16 @@ class WalkLog(models.Model):
                 name="walklog_unique_client_id",
             ),
         ]
+
+    # The field and the message of each CHECK constraint above, for a refusal by the database
+    # (services.walklog_create): the services leave these checks to it, one query fewer each.
+    CONSTRAINT_ERRORS = {
+        "walklog_pain_before_0_10": ("pain_before", PAIN_0_TO_10),
+        "walklog_pain_peak_0_10": ("pain_peak", PAIN_0_TO_10),
+        "walklog_pain_after_0_10": ("pain_after", PAIN_0_TO_10),
+        "walklog_minutes_positive_max_600": ("minutes", MINUTES_0_TO_600),
+        "walklog_date_not_future": ("date", FUTURE_DATE),
+    }
 
     def __str__(self) -> str:
         return f"{self.patient} walked {self.minutes} min on {self.date}"

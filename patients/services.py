@@ -15,6 +15,7 @@ from clinic.services import invitation_create
 
 from .dates import local_today
 from .models import (
+    FUTURE_DATE,
     WALKLOG_ENTRY_FIELDS,
     Patient,
     RedFlagReport,
@@ -96,9 +97,7 @@ def _check_fields(fields: dict) -> None:
 
 def _check_date(patient: Patient, walked_on: date) -> None:
     if walked_on and walked_on > local_today(patient.tz_name):
-        raise ValidationError(
-            {"date": "That date is in the future. Enter today or an earlier day."}
-        )
+        raise ValidationError({"date": FUTURE_DATE})
 
 
 def _validate(log: WalkLog) -> None:
@@ -106,7 +105,40 @@ def _validate(log: WalkLog) -> None:
     unknown = set(log.symptom_areas or []) - {code for code, _ in WalkLog.SYMPTOM_AREAS}
     if not isinstance(log.symptom_areas, list) or unknown:
         raise ValidationError({"symptom_areas": "Choose where the symptoms were from the list."})
-    log.full_clean(exclude=["patient", "created_by"])
+    # The CHECK constraints are the database's to enforce (_save_walk): full_clean would ask
+    # it one query each (and a savepoint around each) before every save.
+    log.full_clean(exclude=["patient", "created_by"], validate_constraints=False)
+
+
+def _refused_by(error: IntegrityError) -> str:
+    """The name of the constraint the database refused: PostgreSQL names it in the error's
+    diagnostics, SQLite only in the message ("CHECK constraint failed: <name>")."""
+    name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+    if name:
+        return name
+    text = str(error)
+    return next((known for known in WalkLog.CONSTRAINT_ERRORS if known in text), "")
+
+
+def _refusal(error: IntegrityError) -> ValidationError | None:
+    """The message on its field for a walk a CHECK constraint refused; None for another error."""
+    refused = WalkLog.CONSTRAINT_ERRORS.get(_refused_by(error))
+    if refused is None:
+        return None
+    field, message = refused
+    return ValidationError({field: message})
+
+
+def _save_walk(log: WalkLog) -> None:
+    """Save inside the caller's atomic service: a walk a CHECK constraint refuses is a message
+    on its field (the transaction rolls back to the service's savepoint), never a 500."""
+    try:
+        log.save()
+    except IntegrityError as error:
+        refusal = _refusal(error)
+        if refusal is None:
+            raise
+        raise refusal from error
 
 
 def _check_author(patient: Patient, by: User, source: str) -> None:
@@ -132,7 +164,7 @@ def walklog_create(
     _check_author(patient, created_by, source)
     log = WalkLog(patient=patient, created_by=created_by, source=source, **fields)
     _validate(log)
-    log.save()
+    _save_walk(log)
     audit_record(
         action=Action.CREATE, request=request, actor=created_by, patient_id=patient.pk, obj=log
     )
@@ -177,10 +209,13 @@ def walklog_from_timer(
                 patient_id=patient.pk,
                 obj=log,
             )
-    except IntegrityError:
+    except IntegrityError as error:
         existing = WalkLog.objects.filter(patient=patient, client_id=client_id).first()
         if existing is None:
-            raise
+            refusal = _refusal(error)
+            if refusal is None:
+                raise
+            raise refusal from error
         return existing, False
     return log, True
 
@@ -230,7 +265,7 @@ def walklog_update(*, log: WalkLog, by: User, request=None, **fields) -> WalkLog
     WalkLogRevision.objects.create(
         log=log, action=WalkLogRevision.Action.EDIT, before=before, changed_by=by
     )
-    log.save()
+    _save_walk(log)
     audit_record(
         action=Action.UPDATE, request=request, actor=by, patient_id=log.patient_id, obj=log
     )

@@ -12,7 +12,6 @@ urlpatterns = [
     path("<int:pk>/walks/", views.walklogs, name="walklogs"),
     path("<int:pk>/walks/new/", views.walklog_enter, name="walklog-enter"),
     path("<int:pk>/progress/", views.progress, name="progress"),
-    path("<int:pk>/charts/<slug:kind>.svg", views.chart, name="chart"),
     path("red-flags/<int:pk>/acknowledge/", views.redflag_acknowledge, name="redflag-acknowledge"),
     # One walk log, for its patient and the clinic.
     path("walks/<int:pk>/", views.walklog_detail, name="walklog-detail"),

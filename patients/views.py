@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from clinic import charts
 from clinic.access import admin_required, any_role_required, patient_required, staff_required
 from clinic.audit import Action, audit_record, audit_view
 from clinic.csvsafe import safe_writer
@@ -26,6 +25,7 @@ from clinic.selectors import therapists_for_clinic
 
 from . import guidance, selectors, services, targets
 from . import progress as progress_rules
+from .charts import progress_charts
 from .dates import local_today
 from .forms import (
     AcknowledgeForm,
@@ -439,10 +439,8 @@ def _progress_page(request, patient, *, you: bool):
         "sentence": progress_rules.sentence(progress, you=you),
         "you": you,
         "today": today,
-        "chart_urls": {
-            kind.replace("-", "_"): reverse("patients:chart", args=[patient.pk, kind])
-            for kind in CHARTS
-        },
+        # Drawn into the page from this one build: no request (or audit event) per chart.
+        "charts": progress_charts(progress, rules) if progress.total_walks else {},
     }
     return render(request, "patients/progress.html", context)
 
@@ -455,66 +453,6 @@ def my_progress(request):
 @staff_required
 def progress(request, pk):
     return _progress_page(request, get_patient_for_user(request.user, pk), you=False)
-
-
-def _minutes_chart(progress, rules):
-    weeks = progress.chart_weeks
-    return charts.bar_chart(
-        title="Minutes walked per week",
-        y_title="minutes",
-        labels=[f"Wk {w.number}" for w in weeks],
-        series=[charts.Series("Minutes walked", [float(w.minutes) for w in weeks])],
-    )
-
-
-def _longest_chart(progress, rules):
-    weeks = progress.chart_weeks
-    return charts.line_chart(
-        title="Longest walk without a rest, per week",
-        y_title="minutes",
-        labels=[f"Wk {w.number}" for w in weeks],
-        series=[
-            charts.Series(
-                "Longest walk",
-                [None if w.longest is None else float(w.longest) for w in weeks],
-            )
-        ],
-        y_range=(0, max([float(w.longest or 0) for w in weeks] + [5]) * 1.2),
-    )
-
-
-def _pain_rise_chart(progress, rules):
-    walks = progress.chart_walks
-    return charts.line_chart(
-        title="Pain rise per walk (peak minus before)",
-        y_title="points",
-        labels=[f"{w.on.day} {w.on:%b}" for w in walks],
-        series=[charts.Series("Pain rise", [w.rise for w in walks])],
-        references=[
-            charts.ReferenceLine(f"+{rules.pain_rise_target} target", rules.pain_rise_target)
-        ],
-        y_range=(min([0] + [w.rise for w in walks]), 10),
-        x_label_rotation=45,
-    )
-
-
-CHARTS = {"minutes": _minutes_chart, "longest": _longest_chart, "pain-rise": _pain_rise_chart}
-
-
-@any_role_required
-def chart(request, pk, kind):
-    draw = CHARTS.get(kind)
-    if draw is None:
-        raise Http404
-    patient = get_patient_for_user(request.user, pk)
-    today = local_today(patient.tz_name)
-    rules = rules_for_patient(patient)
-    rows = selectors.progress_rows(request.user, patient)
-    progress = progress_rules.build(rows, today=today, rules=rules)
-    audit_view(
-        request, patient_id=patient.pk, obj=patient, object_type="patients.chart", object_id=kind
-    )
-    return charts.svg_response(draw(progress, rules))
 
 
 # --- Preferences and export ------------------------------------------------------------------

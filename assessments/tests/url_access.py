@@ -62,11 +62,6 @@ URL_ACCESS = {
     "assessments:patient-summary": Access(
         own=_patient, foreign=_foreign_patient, expect=STAFF_READ
     ),
-    "assessments:chart": Access(
-        own=lambda w: {"pk": w.patient.pk, "measure": "nprs-leg"},
-        foreign=lambda w: {"pk": w.other_clinic_patient.pk, "measure": "nprs-leg"},
-        expect=only(patient=200, therapist=200, admin=200),
-    ),
     "assessments:administer": Access(
         own=lambda w: {"pk": w.patient.pk, "instrument_pk": bundled("nprs").pk},
         foreign=lambda w: {"pk": w.other_clinic_patient.pk, "instrument_pk": bundled("nprs").pk},

@@ -1,7 +1,9 @@
 """Progress: weekly minutes, longest walk, pain rise against +2, a calendar, one sentence."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
@@ -11,6 +13,7 @@ from patients import progress
 from patients.tests.factories import WalkLogFactory
 
 MONDAY = date(2026, 3, 2)
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def row(on, minutes, rests=0, bouts=None, before=2, peak=4, after=2):
@@ -128,36 +131,69 @@ def test_the_patient_sees_sentence_charts_and_tables(patient, client_for):
     response = client_for(patient.user).get(reverse("patients:my-progress"))
     html = response.content.decode()
     assert "up from 4 min in week 1" in html
-    for kind in ("minutes", "longest", "pain-rise"):
-        assert reverse("patients:chart", args=[patient.pk, kind]) in html
+    titles = [chart.find(f"{SVG}title").text for chart in page_charts(html)]
+    assert titles == [
+        "Minutes walked per week",
+        "Longest walk without a rest, per week",
+        "Pain rise per walk (peak minus before)",
+    ]
     assert "<table" in html and "Days walked, last 8 weeks" in html
-    assert "<svg" not in html  # charts come as images: their inline style stays out of the page
     assert AuditEvent.objects.filter(action="view", object_type="patients.progress").exists()
 
 
-@pytest.mark.parametrize("kind", ["minutes", "longest", "pain-rise"])
-def test_charts_are_csp_safe_svg_documents(patient, client_for, kind):
-    WalkLogFactory(patient=patient)
-    response = client_for(patient.user).get(reverse("patients:chart", args=[patient.pk, kind]))
-    assert response["Content-Type"].startswith("image/svg+xml")
-    assert "script-src 'none'" in response["Content-Security-Policy"]
-    body = response.content.decode()
-    assert body.startswith("<svg") and "<script" not in body
-    assert AuditEvent.objects.filter(object_type="patients.chart", object_id=kind).exists()
+def page_charts(html: str) -> list[ElementTree.Element]:
+    """The SVG charts drawn into a page, parsed (they are well-formed XML)."""
+    return [ElementTree.fromstring(svg) for svg in re.findall(r"<svg\b.*?</svg>", html, re.S)]
 
 
-def test_an_unknown_chart_is_a_404(patient, client_for):
-    url = reverse("patients:chart", args=[patient.pk, "cholesterol"])
-    assert client_for(patient.user).get(url).status_code == 404
+def test_the_charts_are_drawn_into_the_page_from_one_request_and_one_audit_event(
+    patient, client_for
+):
+    WalkLogFactory.create_batch(3, patient=patient)
+    html = client_for(patient.user).get(reverse("patients:my-progress")).content.decode()
+    assert len(page_charts(html)) == 3
+    # No chart is an image of its own, fetched (and audited) again.
+    assert not re.search(r"<img[^>]*\.svg", html)
+    assert AuditEvent.objects.filter(patient_id=patient.pk, action="view").count() == 1
+
+
+def test_each_chart_is_an_image_named_by_its_title_and_described_in_words(patient, client_for):
+    WalkLogFactory.create_batch(2, patient=patient)
+    html = client_for(patient.user).get(reverse("patients:my-progress")).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # three charts on one page: no id twice
+    charts = page_charts(html)
+    assert len(charts) == 3
+    for chart in charts:
+        assert chart.get("role") == "img" and chart.get("width") == "100%"
+        assert chart.get("viewBox") == "0 0 720 360"
+        title = chart.find(f"{SVG}title")
+        desc = chart.find(f"{SVG}desc")
+        assert chart.get("aria-labelledby") == title.get("id")
+        assert chart.get("aria-describedby") == desc.get("id")
+        assert "table" in desc.text  # where the same numbers are, in words
+    assert "pain rose in each walk, with the +2 target line" in html
+
+
+def test_the_charts_in_the_page_carry_no_script_style_or_link(patient, client_for):
+    # The page's policy (style-src 'self', script-src 'self') would block them: the look
+    # comes from static/css/charts.css.
+    WalkLogFactory.create_batch(2, patient=patient)
+    response = client_for(patient.user).get(reverse("patients:my-progress"))
+    html = response.content.decode()
+    svgs = re.findall(r"<svg\b.*?</svg>", html, re.S)
+    for svg in svgs:
+        assert "<style" not in svg and "style=" not in svg and "<script" not in svg
+        assert "href=" not in svg and "<!--" not in svg
+    assert "/static/css/charts.css" in html
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
 
 
 def test_staff_see_the_progress_of_their_clinics_patients_only(world, client_for):
     url = reverse("patients:progress", args=[world.patient.pk])
     assert "No walks logged yet." in client_for(world.therapist).get(url).content.decode()
     assert client_for(world.other_therapist).get(url).status_code == 404
-    chart = reverse("patients:chart", args=[world.patient.pk, "minutes"])
-    assert client_for(world.other_therapist).get(chart).status_code == 404
-    assert client_for(world.other_patient.user).get(chart).status_code == 404
+    assert client_for(world.other_patient.user).get(url).status_code == 404
 
 
 @pytest.mark.parametrize("logs", [1, 200])
@@ -176,7 +212,7 @@ def test_the_progress_page_uses_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("logs", [1, 200])
-def test_the_staff_progress_page_and_a_chart_use_a_fixed_number_of_queries(
+def test_the_staff_progress_page_with_its_charts_uses_a_fixed_number_of_queries(
     patient, client_for, django_assert_num_queries, logs
 ):
     for n in range(logs):
@@ -185,9 +221,9 @@ def test_the_staff_progress_page_and_a_chart_use_a_fixed_number_of_queries(
     url = reverse("patients:progress", args=[patient.pk])
     client.get(url)
     # session, user, MFA check, patient (+therapist, login, clinic, clinic settings, open red
-    # flag), open plan (rules), logs, audit insert, clinic (header)
+    # flag), open plan (rules), logs, audit insert, clinic (header): the charts are drawn
+    # from the same logs
     with django_assert_num_queries(8):
-        client.get(url)
-    # session, user, MFA check, patient (+clinic settings), open plan (rules), logs, audit insert
-    with django_assert_num_queries(7):
-        client.get(reverse("patients:chart", args=[patient.pk, "pain-rise"]))
+        html = client.get(url).content.decode()
+    assert len(page_charts(html)) == 3
+    assert AuditEvent.objects.filter(patient_id=patient.pk, action="view").count() == 2

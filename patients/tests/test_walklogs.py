@@ -212,9 +212,7 @@ def test_a_patient_cannot_reach_another_patients_logs(patient, other_patient, cl
     # Posting a log "for" another patient's id: the staff URL is closed to patients.
     enter = reverse("patients:walklog-enter", args=[other_patient.pk])
     assert client.post(enter, walk()).status_code == 404
-    assert (
-        client.get(reverse("patients:chart", args=[other_patient.pk, "minutes"])).status_code == 404
-    )
+    assert client.get(reverse("patients:progress", args=[other_patient.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.minutes == 8 and WalkLog.objects.count() == 1
 
@@ -332,3 +330,34 @@ def test_the_forms_no_longer_read_the_last_walk(patient, patient_client):
     patient_client.get(CREATE)
     patient_client.get(reverse("patients:walk-timer"))
     assert not AuditEvent.objects.filter(action="view", object_id=str(last.pk)).exists()
+
+
+# --- The submit's cost (issue #13) --------------------------------------------------------
+
+
+def test_the_patients_submit_uses_a_fixed_number_of_queries(
+    patient, patient_client, django_assert_num_queries
+):
+    WalkLogFactory.create_batch(3, patient=patient)
+    patient_client.get(CREATE)  # the first request starts the session clock
+    # session, user, own patient (+therapist, clinic, clinic settings); the view's
+    # transaction and the service's savepoint (each a SAVEPOINT and a RELEASE here: the
+    # test's own transaction is outside), the walk, its audit event. The walk's CHECK
+    # constraints are the database's: no query each.
+    with django_assert_num_queries(9):
+        response = patient_client.post(CREATE, walk())
+    assert response.status_code == 302 and WalkLog.objects.count() == 4
+
+
+def test_a_therapists_paper_diary_entry_uses_a_fixed_number_of_queries(
+    paper_patient, client_for, django_assert_num_queries
+):
+    client = client_for(paper_patient.primary_therapist)
+    url = reverse("patients:walklog-enter", args=[paper_patient.pk])
+    client.get(url)
+    # session, user, MFA check, patient (+therapist, clinic, clinic settings, open red flag);
+    # the transaction and the savepoint, the walk, its audit event.
+    with django_assert_num_queries(10):
+        response = client.post(url, walk())
+    assert response.status_code == 302
+    assert WalkLog.objects.get().source == WalkLog.Source.CLINIC

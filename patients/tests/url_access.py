@@ -37,11 +37,6 @@ URL_ACCESS = {
         expect=only(therapist=200, admin=200),
     ),
     "patients:progress": Access(**_own_patient, expect=only(therapist=200, admin=200)),
-    "patients:chart": Access(
-        own=lambda w: {"pk": w.patient.pk, "kind": "minutes"},
-        foreign=lambda w: {"pk": w.other_clinic_patient.pk, "kind": "minutes"},
-        expect=only(patient=200, therapist=200, admin=200),
-    ),
     # Without a note the acknowledgement is refused with a message and a redirect.
     "patients:redflag-acknowledge": Access(
         method="post",

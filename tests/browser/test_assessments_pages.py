@@ -98,8 +98,11 @@ def test_history_pages_with_charts_are_accessible(page, axe, patient):
     sign_in(page, patient.user)
     page.wait_for_url("**/today/")
     page.goto(reverse("assessments:my-history"))
-    chart = page.locator("img.chart-image").first
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    chart = page.locator("figure.chart svg[role='img']").first
+    assert chart.evaluate("svg => svg.getBoundingClientRect().width") <= 390
+    # Its look came from static/css/charts.css (the page policy allows no inline style).
+    legend = chart.locator(".legends .legend text").first
+    assert legend.evaluate("t => getComputedStyle(t).fontSize") == "15px"
     assert_accessible(axe, page)
 
 

@@ -5,7 +5,7 @@ timer computes everything from Date.now(), which the clock controls.
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -175,9 +175,64 @@ def test_progress_urgent_and_settings_pages_are_accessible_at_200_percent(page, 
         assert_accessible(axe, page)
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), url
+
+
+# Collects the page policy's refusals, from before the first script of the page runs.
+CSP_LISTENER = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
+});
+"""
+
+# Pairs of legend entries of one chart whose boxes overlap (none, when they are readable).
+OVERLAPPING_LEGENDS = """
+(svg) => {
+  const boxes = [...svg.querySelectorAll(".legends .legend")].map(
+    (g) => g.getBoundingClientRect());
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b) => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+      overlaps.push([a.left, b.left]);
+    }
+  }));
+  return overlaps;
+}
+"""
+
+
+def test_the_progress_charts_are_in_the_page_styled_and_fit_a_phone(page, axe, patient):
+    from patients.tests.factories import WalkLogFactory
+
+    for days_ago in range(0, 60, 2):
+        WalkLogFactory(
+            patient=patient,
+            date=datetime.now().date() - timedelta(days=days_ago),
+            pain_peak=2 + days_ago % 5,
+        )
+    page.add_init_script(CSP_LISTENER)
+    sign_in(page, patient.user)
     page.goto("/patients/me/progress/")
-    image = page.locator("img[src$='minutes.svg']")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    charts = page.locator("figure.chart-figure svg[role='img']")
+    assert charts.count() == 3
+    assert page.locator("img[src$='.svg']").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    for i in range(3):
+        chart = charts.nth(i)
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] > 100
+        assert chart.evaluate(OVERLAPPING_LEGENDS) == []
+        # The look came from static/css/charts.css: a white plot, pygal's 15 px legend.
+        background = chart.locator(".plot > .background").first
+        assert background.evaluate("r => getComputedStyle(r).fill") == "rgb(255, 255, 255)"
+        legend = chart.locator(".legends .legend text").first
+        assert legend.evaluate("t => getComputedStyle(t).fontSize") == "15px"
+    name = charts.nth(2).evaluate("svg => svg.querySelector('title').textContent")
+    assert name == "Pain rise per walk (peak minus before)"
+    dashed = charts.nth(2).locator(".series.serie-1").first
+    assert dashed.evaluate("g => getComputedStyle(g).strokeDasharray") == "10px, 6px"
+    assert page.evaluate("window.cspViolations") == []
+    assert_accessible(axe, page)
 
 
 def test_the_therapist_sees_the_banner_and_acknowledges_a_red_flag(page, axe, therapist, patient):
