@@ -1,5 +1,6 @@
 """Writing the audit trail. Events carry who, where and which record: never health details."""
 
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 
 from .models import AuditEvent
@@ -8,11 +9,19 @@ Action = AuditEvent.Action
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: the proxy in docker-compose sets it through gunicorn's forwarded-allow-ips;
-    # a client-supplied X-Forwarded-For would let anyone write any address into the trail.
+    """The client's address as the sign-in limits see it (allauth: REMOTE_ADDR, or behind
+    ALLAUTH_TRUSTED_PROXY_COUNT proxies the address they saw; a client-supplied
+    X-Forwarded-For is never trusted beyond that count)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # No address, or a proxy count the request does not match: the trail keeps the
+        # peer's address rather than failing the page.
+        return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

@@ -2,6 +2,7 @@
 no business rules)."""
 
 import django.dispatch
+from allauth.mfa.signals import authentication_failed as code_failed
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -38,4 +39,12 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         clinic_id=user.clinic_id if user else None,
         object_type="clinic.user" if user else "",
         object_id=str(user.pk) if user else "",
+    )
+
+
+@receiver(code_failed)
+def audit_code_failed(sender, request, user, **kwargs):
+    # A wrong sign-in (or re-authentication) code: the account, never the code typed.
+    audit_record(
+        action=Action.MFA_FAILED, request=request, actor=None, clinic_id=user.clinic_id, obj=user
     )

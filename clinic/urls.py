@@ -23,6 +23,9 @@ clinic_patterns = [
         "clinic/accounts/<int:pk>/reactivate/", views.account_reactivate, name="account-reactivate"
     ),
     path("clinic/accounts/<int:pk>/mfa-reset/", views.account_mfa_reset, name="account-mfa-reset"),
+    path("clinic/accounts/<int:pk>/unlock/", views.account_unlock, name="account-unlock"),
+    # The link in the unlock email (clinic.lockout), beside allauth's own account pages.
+    path("accounts/unlock/<str:token>/", views.account_unlock_by_link, name="account-unlock-link"),
     path("clinic/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation-resend"),
     path("clinic/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("clinic/audit/", views.audit_log, name="audit-log"),

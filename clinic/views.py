@@ -1,4 +1,5 @@
-"""Pages of the floor: invitations, account actions, the audit log, health and session.
+"""Pages of the floor: invitations, account actions (unlock links among them), the audit
+log, health and session.
 
 Role homes, Today, the caseload and the accounts page compose several apps: dashboard/."""
 
@@ -11,7 +12,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import lockout, selectors, services
 from .access import admin_required, any_role_required, staff_required
 from .audit import Action, audit_record
 from .csvsafe import safe_writer
@@ -163,6 +164,39 @@ def account_mfa_reset(request, pk):
         user=user,
         by=request.user,
     )
+
+
+@admin_required
+@require_POST
+def account_unlock(request, pk):
+    user = selectors.get_account_for_admin(request.user, pk)
+    return _run_action(
+        request,
+        lockout.account_unlock,
+        f"{user} can sign in again now: the lock after failed sign-ins is lifted.",
+        user=user,
+        by=request.user,
+    )
+
+
+def _unlock_link_invalid(request):
+    return render(
+        request, "account/unlock_invalid.html", lockout.link_invalid_context(), status=404
+    )
+
+
+def account_unlock_by_link(request, token):
+    """The link in the unlock email. Opening it only asks (mail scanners open links); the
+    button unlocks and uses the link up."""
+    account = lockout.unlock_link_account(token)
+    if account is None:
+        return _unlock_link_invalid(request)
+    if request.method == "POST":
+        if lockout.unlock_by_link(token=token, request=request) is None:
+            return _unlock_link_invalid(request)
+        messages.success(request, "Your account is unlocked. You can sign in now.")
+        return redirect("account_login")
+    return render(request, "account/unlock.html", {"account": account})
 
 
 def _audit_filter(request):

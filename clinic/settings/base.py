@@ -128,17 +128,47 @@ ACCOUNT_ADAPTER = "clinic.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Stride: "
-ACCOUNT_RATE_LIMITS = {
-    # 5 failed logins per account per 15 minutes, 30 per IP (a clinic shares one IP).
-    "login_failed": "30/15m/ip,5/15m/key",
+# Addresses are the clinic's (invitation, patient record; clinic/README.md "Sign-in"). Only a
+# verified address signs in or gets a reset link; a person may ask to change theirs (one
+# address per account: the new one replaces the old once its link is followed), only after
+# entering the password again, and never to an address anyone else has (clinic.account_forms).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 1
+# Security notices (address or password changed) to the account's address, so that an owner
+# whose session was taken hears of it.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_FORMS = {
+    "add_email": "clinic.account_forms.AddEmailForm",
+    "reset_password": "clinic.account_forms.ResetPasswordForm",
 }
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins and wrong codes (allauth.mfa shares the action). Per account: 5 in 15
+    # minutes locks it (the right password too), which its owner lifts by an emailed link
+    # or a clinic admin from the accounts page (clinic.lockout). Per client address: 50 in 15
+    # minutes, for a clinic's staff share one address. Successes count against neither.
+    "login_failed": "50/15m/ip,5/15m/key",
+    # allauth's default also caps every sign-in attempt, successful or not, at 30 a minute
+    # per client address: it refused a clinic of 100 signing in at 8 am behind one NAT (#15).
+    # Off: the failure limits above refuse before any password is hashed, so they also bound
+    # the work one address can cause.
+    "login": "",
+}
+# The client address behind proxies (limits and the audit trail): the number of proxies of
+# ours in front of Stride, each adding to X-Forwarded-For (0: none, REMOTE_ADDR is the
+# client), or a header one trusted proxy sets instead (e.g. X-Real-IP). Left at 0 behind a
+# proxy, every person shares the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Stride"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_FORMS = {"authenticate": "clinic.account_forms.AuthenticateForm"}
 
 # Session lifetime: idle limits per role, and an absolute cap (clinic.middleware).
 SESSION_IDLE_SECONDS_STAFF = env.int("SESSION_IDLE_SECONDS_STAFF", default=15 * 60)

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -31,6 +32,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def verified_address(obj, create, extracted, **kwargs):
+        # As an accepted invitation leaves it: the clinic's address, verified and primary
+        # (only verified addresses sign in). `verified_address=False` for none.
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
 def enrol_totp(user: User) -> str:

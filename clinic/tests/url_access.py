@@ -36,6 +36,17 @@ URL_ACCESS = {
         foreign=lambda w: {"pk": w.other_therapist.pk},
         expect=only(admin=302),
     ),
+    "clinic:account-unlock": Access(
+        method="post",
+        own=lambda w: {"pk": w.patient.user_id},
+        foreign=lambda w: {"pk": w.other_clinic_patient.user_id},
+        expect=only(admin=302),
+    ),
+    "clinic:account-unlock-link": Access(
+        public=True,
+        own=lambda w: {"token": "no-such-token"},
+        expect={"anonymous": 404, **only(404, 404, 404, 404)},
+    ),
     "clinic:invitation-resend": Access(
         method="post",
         own=lambda w: {"pk": w.invitation.pk},
