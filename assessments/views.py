@@ -60,6 +60,7 @@ def test_create(request, pk, kind):
         else:
             messages.success(request, f"{kind.title} saved.")
             return redirect(kind.detail_url_name, pk=result.pk)
+    audit_view(request, patient_id=patient.pk, obj=patient)
     context = {"form": form, "patient": patient, "kind": kind}
     return render(request, kind.form_template, context)
 
@@ -162,6 +163,7 @@ def administer(request, pk, instrument_pk):
         else:
             messages.success(request, f"{instrument.display_title} saved.")
             return redirect("assessments:administration-detail", pk=administration.pk)
+    audit_view(request, patient_id=patient.pk, obj=patient)
     context = {"form": form, "patient": patient, "instrument": instrument}
     return render(request, "assessments/questionnaire_form.html", context)
 
@@ -256,6 +258,7 @@ def assign(request, pk):
         else:
             messages.success(request, "Questionnaire assigned. The patient sees it on Today.")
             return redirect("assessments:patient-history", pk=patient.pk)
+    audit_view(request, patient_id=patient.pk, obj=patient)
     return render(request, "assessments/assign.html", {"form": form, "patient": patient})
 
 
@@ -370,6 +373,7 @@ def my_answer(request, pk):
             add_form_errors(form, error)
         else:
             return redirect("assessments:my-result", pk=administration.pk)
+    audit_view(request, patient_id=patient.pk, obj=assignment)
     context = {"form": form, "instrument": assignment.instrument, "patient": patient}
     return render(request, "assessments/my_answer.html", context)
 

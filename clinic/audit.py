@@ -60,3 +60,14 @@ def audit_view(request, *, patient_id: int | None, obj: models.Model | None = No
     return audit_record(
         action=Action.VIEW, request=request, patient_id=patient_id, obj=obj, **extra
     )
+
+
+def audit_list_view(request, *, object_type: str, **filters) -> AuditEvent:
+    """A list of patients was shown: one VIEW event for the list, not one per row.
+
+    `filters` say how the list was narrowed and go into object_id as `key=value` pairs. Pass
+    the kind of filter, never what was typed: a search is usually a patient's name, and the
+    trail carries no patient data in free text.
+    """
+    described = ";".join(f"{key}={value}" for key, value in sorted(filters.items()) if value)
+    return audit_view(request, patient_id=None, object_type=object_type, object_id=described[:64])

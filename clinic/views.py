@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import lockout, selectors, services
 from .access import admin_required, any_role_required, staff_required
-from .audit import Action, audit_record
+from .audit import Action, audit_record, audit_view
 from .csvsafe import safe_writer
 from .forms import AuditFilterForm, InvitationAcceptForm, StaffInvitationForm, add_form_errors
 from .models import Role
@@ -209,6 +209,11 @@ def _audit_filter(request):
 @admin_required
 def audit_log(request):
     form, events = _audit_filter(request)
+    # The trail names patients (by number, and by address where they acted): reading it is a
+    # read of patient data, of one patient's when filtered by them. Written before the page
+    # is counted, so that the count and the rows agree.
+    patient_id = form.cleaned_data.get("patient") if form.is_valid() else None
+    audit_view(request, patient_id=patient_id, object_type="clinic.auditevent")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,21 +1,20 @@
 """Pages that compose several apps: each role's home, the patient's Today, the therapist's
 caseload and the admin's accounts page. They call selectors of the apps and hold no rules."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from assessments.selectors import questionnaires_due
 from clinic import selectors as clinic_selectors
 from clinic.access import admin_required, patient_required, staff_required
-from clinic.audit import audit_view
+from clinic.audit import audit_list_view, audit_view
 from clinic.forms import ReassignForm
 from clinic.models import Role
 from patients.dates import local_today
 from patients.selectors import (
     MONITORING_DAYS_TARGET,
+    caseload_page,
     last_walklog,
     patient_for_account,
-    patients_for_caseload,
     patients_for_user,
 )
 from programs.selectors import (
@@ -60,20 +59,37 @@ def today(request):
 @staff_required
 def caseload(request):
     everyone = request.GET.get("show") == "all" or request.user.role == Role.ADMIN
-    query = request.GET.get("q", "")[:100]
-    patients = patients_for_caseload(request.user, everyone=everyone, query=query)
-    page = Paginator(patients, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+    # A NUL can match no name, and PostgreSQL refuses one in a query (it was a 500).
+    query = request.GET.get("q", "")[:100].replace("\x00", "")
     today = local_today(request.user.clinic.timezone)
+    page = caseload_page(
+        request.user,
+        everyone=everyone,
+        query=query,
+        number=request.GET.get("page"),
+        per_page=CASELOAD_PER_PAGE,
+        today=today,
+    )
     retests = retests_due_for_patients([p.pk for p in page.object_list], today=today)
     for patient in page.object_list:
         patient.retest_due = retests.get(patient.pk)
+    filters = request.GET.copy()  # the page links keep the search and "whole clinic"
+    filters.pop("page", None)
     context = {
         "page": page,
+        "query_string": filters.urlencode(),
         "everyone": everyone,
         "query": query,
         "monitoring_target": MONITORING_DAYS_TARGET,
         "waiting_suggestions": waiting_suggestions_for_caseload(request.user, everyone=everyone),
     }
+    audit_list_view(
+        request,
+        object_type="dashboard.caseload",
+        show="all" if everyone else "own",
+        search="yes" if query else "",
+        page=page.number,
+    )
     return render(request, "dashboard/caseload.html", context)
 
 
@@ -86,4 +102,5 @@ def accounts(request):
         "reassign_form": ReassignForm(clinic_therapists=therapists),
         "therapists": therapists,
     }
+    audit_list_view(request, object_type="dashboard.accounts")
     return render(request, "dashboard/accounts.html", context)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from clinic.access import patient_required, staff_required, therapist_required
+from clinic.audit import audit_view
 from clinic.forms import add_form_errors
 from patients.dates import patient_today
 from patients.selectors import get_patient_for_user
@@ -91,6 +92,7 @@ def report_create(request, patient_pk):
                 return _document_status(request, document)
             messages.success(request, "The progress report is being prepared: see it below.")
             return redirect("programs:patient-panel", patient_pk=patient.pk)
+    audit_view(request, patient_id=patient.pk, obj=patient)
     context = {"patient": patient, "form": form}
     if request.htmx and request.method == "POST":  # errors go to the form, not the status
         response = render(request, "documents/partials/report_form.html", context)
@@ -100,9 +102,11 @@ def report_create(request, patient_pk):
 
 @staff_required
 def document_status(request, pk):
-    """Where a PDF is (polled every 2 s by htmx as a passive request: no audit event, since
-    it shows no patient data)."""
-    return _document_status(request, selectors.get_document_for_user(request.user, pk))
+    """Where a PDF is (polled every 2 s by htmx as a passive request). Each poll is audited:
+    it tells which report of which patient exists, its period and why it failed."""
+    document = selectors.get_document_for_user(request.user, pk)
+    audit_view(request, patient_id=document.patient_id, obj=document)
+    return _document_status(request, document)
 
 
 def _pdf_response(request, document):

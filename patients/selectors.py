@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -61,24 +62,55 @@ def _open_red_flag_exists() -> Exists:
     )
 
 
-def patients_for_caseload(
-    user, *, everyone: bool = False, query: str = "", today: date | None = None
-) -> QuerySet[Patient]:
-    """The therapist's own active patients (or the whole clinic's), for the caseload page.
+def patients_for_caseload(user, *, everyone: bool = False, query: str = "") -> QuerySet[Patient]:
+    """The therapist's own active patients (or the whole clinic's) whose name contains
+    `query`, in caseload order. Only the filter and the order, so counting them and picking a
+    page of them read nothing but the patient table (and its indexes).
 
-    Each row carries `monitoring_days` (days with patient-reported walks in the 30 days to
-    `today`) and `has_open_red_flag`, computed in the same query as the rows.
-    """
+    On PostgreSQL the name search uses the trigram index of migration 0004, built on
+    UPPER(full_name): the expression `full_name__icontains` compares."""
     patients = patients_for_user(user).filter(status=Patient.Status.ACTIVE)
     if not everyone:
         patients = patients.filter(primary_therapist=user)
-    if query:
+    if query.strip():
         patients = patients.filter(full_name__icontains=query.strip())
+    return patients.order_by("full_name", "id")
+
+
+def caseload_page(
+    user,
+    *,
+    everyone: bool = False,
+    query: str = "",
+    number=None,
+    per_page: int,
+    today: date | None = None,
+) -> Page:
+    """Page `number` of the caseload (the last page when past it, the first when not a number).
+
+    The paginator counts and slices the patients' ids alone; each row of the page then carries
+    `monitoring_days` (days with patient-reported walks in the 30 days to `today`) and
+    `has_open_red_flag`, worked out for the page's rows only: one query for the count, one for
+    the rows (the page's ids are its subquery)."""
+    ids = patients_for_caseload(user, everyone=everyone, query=query).values_list("pk", flat=True)
+    page = Paginator(ids, per_page).get_page(number)
     if today is None:
         today = local_today(user.clinic.timezone)
-    return patients.select_related("primary_therapist", "user").annotate(
-        monitoring_days=_monitoring_days_subquery(monitoring_window(today)),
-        has_open_red_flag=_open_red_flag_exists(),
+    page.object_list = _caseload_rows(page.object_list, today=today)
+    return page
+
+
+def _caseload_rows(ids: QuerySet, *, today: date) -> list[Patient]:
+    """The patients of `ids` (a page of scoped ids), with only the columns the caseload shows."""
+    return list(
+        Patient.objects.filter(pk__in=ids)
+        .select_related("primary_therapist")
+        .only("full_name", "user_id", "primary_therapist__full_name", "primary_therapist__email")
+        .annotate(
+            monitoring_days=_monitoring_days_subquery(monitoring_window(today)),
+            has_open_red_flag=_open_red_flag_exists(),
+        )
+        .order_by("full_name", "id")
     )
 
 

@@ -194,6 +194,8 @@ def walklog_enter(request, pk):
     if patient.user_id is not None:
         messages.info(request, f"{patient.full_name} logs their own walks in Stride.")
         return redirect("patients:walklogs", pk=patient.pk)
+    if request.method == "GET":  # showing the form reads the record; a saved walk is audited
+        audit_view(request, patient_id=patient.pk, obj=patient)
     return _walklog_form_page(
         request, patient, source=WalkLog.Source.CLINIC, template="patients/walklog_form.html"
     )
@@ -242,6 +244,7 @@ def walklog_edit(request, pk):
     log, locked = _changeable_log(request, pk)
     if locked:
         return locked
+    audit_view(request, patient_id=log.patient_id, obj=log)
     form = WalkLogForm(
         request.POST if request.method == "POST" else None,
         patient=log.patient,
@@ -272,6 +275,7 @@ def walklog_delete(request, pk):
     log, locked = _changeable_log(request, pk)
     if locked:
         return locked
+    audit_view(request, patient_id=log.patient_id, obj=log)
     if request.method == "POST":
         try:
             services.walklog_delete(log=log, by=request.user, request=request)

@@ -253,6 +253,7 @@ def plan_assign(request, patient_pk):
                     request, f"The plan for {patient.full_name} starts {plan.start_date:%A %-d %B}."
                 )
                 return redirect("programs:plan-detail", pk=plan.pk)
+    audit_view(request, patient_id=patient.pk, obj=patient)
     context = {
         "patient": patient,
         "template": template,
@@ -328,6 +329,7 @@ def plan_adjust(request, pk):
         else:
             messages.success(request, "The plan was changed from today.")
             return redirect("programs:plan-detail", pk=plan.pk)
+    audit_view(request, patient_id=plan.patient_id, obj=plan)
     return render(
         request, "programs/plan_adjust.html", {"plan": plan, "form": form, "items": items}
     )

@@ -119,7 +119,9 @@ def test_the_status_polls_while_pending_then_offers_the_download(patient, therap
     assert "hx-trigger" not in ready  # polling stops: the fragment replaces itself without it
     assert f'href="{reverse("documents:download", args=[document.pk])}"' in ready
     assert "Download the handout (PDF)" in ready
-    assert not AuditEvent.objects.filter(action="view", object_type="documents.document").exists()
+    # Each poll says which report of which patient exists: one view event each (issue #16).
+    polls = AuditEvent.objects.filter(action="view", object_type="documents.document")
+    assert [(e.patient_id, e.object_id) for e in polls] == [(patient.pk, str(document.pk))] * 2
 
 
 def test_polling_does_not_keep_an_idle_session_alive(patient, therapist, client_for):
