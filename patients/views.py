@@ -244,7 +244,6 @@ def walklog_edit(request, pk):
     log, locked = _changeable_log(request, pk)
     if locked:
         return locked
-    audit_view(request, patient_id=log.patient_id, obj=log)
     form = WalkLogForm(
         request.POST if request.method == "POST" else None,
         patient=log.patient,
@@ -261,6 +260,7 @@ def walklog_edit(request, pk):
         else:
             messages.success(request, "Your changes are saved.")
             return redirect("patients:walklog-detail", pk=log.pk)
+    audit_view(request, patient_id=log.patient_id, obj=log)
     context = {
         "form": form,
         "patient": log.patient,
@@ -275,7 +275,6 @@ def walklog_delete(request, pk):
     log, locked = _changeable_log(request, pk)
     if locked:
         return locked
-    audit_view(request, patient_id=log.patient_id, obj=log)
     if request.method == "POST":
         try:
             services.walklog_delete(log=log, by=request.user, request=request)
@@ -286,6 +285,7 @@ def walklog_delete(request, pk):
         if request.user.role == Role.PATIENT:
             return redirect("patients:my-walklogs")
         return redirect("patients:walklogs", pk=log.patient_id)
+    audit_view(request, patient_id=log.patient_id, obj=log)
     return render(request, "patients/walklog_delete.html", {"log": log, "patient": log.patient})
 
 
