@@ -75,9 +75,10 @@ def invitation_revoke(*, invitation: Invitation, by: User, request=None) -> Invi
 
 def invitation_pending_by_token(token: str) -> Invitation | None:
     """The invitation behind a link, if the link still works (pending, not expired)."""
+    # No token has a NUL, and PostgreSQL refuses one in a query (a 500 for a mangled link).
     invitation = (
         Invitation.objects.select_related("user", "clinic").filter(token=token).first()
-        if token
+        if token and "\x00" not in token
         else None
     )
     if invitation is None or invitation.status != Invitation.Status.PENDING:

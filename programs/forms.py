@@ -440,7 +440,9 @@ class PlanRulesForm(StrideFormMixin, forms.Form):
                 help_text=f"Clinic: {shown}{' %' if share else ''}. Allowed {bounds_text(name)}.",
                 error_messages={"invalid": "Enter a number."},
             )
-            message = f"Choose a value {bounds_text(name)}."
+            # Django %-formats these messages: a share's "50 % to 100 %" must not read as a
+            # format (it raised ValueError, a 500, for any share out of its range).
+            message = f"Choose a value {bounds_text(name)}.".replace("%", "%%")
             field.error_messages.update({"min_value": message, "max_value": message})
             self.fields[name] = field
             if name in overrides and not self.is_bound:

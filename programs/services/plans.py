@@ -202,6 +202,8 @@ def retest_dismiss(*, retest: Retest, by: User, reason: str, request=None) -> Re
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the re-test will not be done."})
+    if "\x00" in reason:  # PostgreSQL refuses NUL in text (it was a 500)
+        raise ValidationError({"reason": "The reason has a character that cannot be saved."})
     if retest.status == Retest.Status.DISMISSED:
         raise ValidationError("This re-test was already dismissed.")
     retest.status = Retest.Status.DISMISSED
