@@ -40,7 +40,8 @@ Stop if you feel a sharp or electric pain.""",
         "default_times_per_day": 2,
         "illustration": "programs/exercises/sciatic-nerve-slider.svg",
         "illustration_alt": (
-            "Drawing: a person sitting on a chair straightens one knee while looking up."
+            "Start: sitting tall on a chair, knees bent, feet flat, looking down. End: one knee "
+            "straightened while you tip your head back and look up at the ceiling."
         ),
     },
     {
@@ -62,7 +63,8 @@ Do not use this glide unless your therapist has added it to your plan.""",
         "default_times_per_day": 1,
         "illustration": "programs/exercises/sciatic-nerve-tensioner.svg",
         "illustration_alt": (
-            "Drawing: a person sitting on a chair straightens one knee while looking down."
+            "Start: sitting tall on a chair, knees bent, feet flat, looking straight ahead. End: "
+            "one knee straightened while you look down at the floor."
         ),
     },
     {
@@ -86,7 +88,8 @@ Make sure the counter or table cannot slide.""",
         "default_times_per_day": 2,
         "illustration": "programs/exercises/standing-l-stretch.svg",
         "illustration_alt": (
-            "Drawing: a person with hands on a counter, arms straight, body bent in an L shape."
+            "Start: standing close to a counter, both hands on its edge. End: feet walked back, "
+            "arms straight, body bent at the hips in an L shape, head between your arms."
         ),
     },
     {
@@ -108,7 +111,10 @@ Stop if pain goes further down your leg.""",
         "default_hold_seconds": 10,
         "default_times_per_day": 2,
         "illustration": "programs/exercises/forward-flexion-standing.svg",
-        "illustration_alt": "Drawing: a standing person bends forward, hands reaching down.",
+        "illustration_alt": (
+            "Start: standing tall, feet apart, arms by your sides. End: chin down, back rounded, "
+            "hands reaching toward your toes, knees soft."
+        ),
     },
     {
         "slug": "forward-flexion-sitting",
@@ -129,7 +135,8 @@ Stop if pain goes further down your leg.""",
         "default_times_per_day": 2,
         "illustration": "programs/exercises/forward-flexion-sitting.svg",
         "illustration_alt": (
-            "Drawing: a person sitting with feet apart reaches down between the legs."
+            "Start: sitting tall on a chair, feet wide apart, hands on your thighs. End: chin "
+            "down, back rounded, reaching down between your legs toward the floor."
         ),
     },
     {
@@ -150,7 +157,10 @@ Stop if pain goes further down your leg.""",
         "default_hold_seconds": 20,
         "default_times_per_day": 1,
         "illustration": "programs/exercises/knee-to-chest-single.svg",
-        "illustration_alt": "Drawing: a person lying on their back hugs one knee to the chest.",
+        "illustration_alt": (
+            "Start: lying on your back, knees bent, feet flat. End: one knee pulled gently to "
+            "your chest with both hands; the other foot stays flat."
+        ),
     },
     {
         "slug": "knees-to-chest-double",
@@ -170,7 +180,10 @@ Stop if pain goes further down your leg.""",
         "default_hold_seconds": 20,
         "default_times_per_day": 1,
         "illustration": "programs/exercises/knees-to-chest-double.svg",
-        "illustration_alt": "Drawing: a person lying on their back hugs both knees to the chest.",
+        "illustration_alt": (
+            "Start: lying on your back, knees bent, feet flat. End: both knees pulled gently to "
+            "your chest, your hands holding behind the knees."
+        ),
     },
     {
         "slug": "posterior-pelvic-tilt",
@@ -189,7 +202,10 @@ Do not hold your breath.""",
         "default_hold_seconds": 5,
         "default_times_per_day": 1,
         "illustration": "programs/exercises/posterior-pelvic-tilt.svg",
-        "illustration_alt": "Drawing: a person lying on their back with knees bent.",
+        "illustration_alt": (
+            "Start: lying on your back, knees bent, a small gap under your lower back. End: tummy "
+            "tightened and lower back pressed flat; your bottom stays down."
+        ),
     },
     {
         "slug": "abdominal-bracing",
@@ -207,8 +223,11 @@ You can do this standing in a queue too.""",
         "default_reps": 10,
         "default_hold_seconds": 10,
         "default_times_per_day": 1,
-        "illustration": "",
-        "illustration_alt": "",
+        "illustration": "programs/exercises/abdominal-bracing.svg",
+        "illustration_alt": (
+            "Start: lying on your back, knees bent, feet flat, relaxed. End: the same position "
+            "with your tummy gently tightened while you keep breathing."
+        ),
     },
     {
         "slug": "curl-up",
@@ -228,7 +247,10 @@ Stop if the movement causes sharp back pain.""",
         "default_reps": 8,
         "default_times_per_day": 1,
         "illustration": "programs/exercises/curl-up.svg",
-        "illustration_alt": "Drawing: a person lying down lifts head and shoulders a little.",
+        "illustration_alt": (
+            "Start: lying on your back, knees bent, hands on your thighs. End: head and shoulders "
+            "lifted a little, hands slid toward your knees."
+        ),
     },
     {
         "slug": "seated-marching",
@@ -246,8 +268,11 @@ Small, steady lifts are better than big ones.""",
         "default_sets": 2,
         "default_reps": 10,
         "default_times_per_day": 1,
-        "illustration": "",
-        "illustration_alt": "",
+        "illustration": "programs/exercises/seated-marching.svg",
+        "illustration_alt": (
+            "Start: sitting tall on a chair, feet flat, hands on the seat. End: one knee lifted a "
+            "few centimetres, that foot just off the floor."
+        ),
     },
     {
         "slug": "gentle-bridge",
@@ -266,8 +291,11 @@ Stop if you get cramp in the back of your thigh: rest and stretch.""",
         "default_reps": 8,
         "default_hold_seconds": 3,
         "default_times_per_day": 1,
-        "illustration": "",
-        "illustration_alt": "",
+        "illustration": "programs/exercises/gentle-bridge.svg",
+        "illustration_alt": (
+            "Start: lying on your back, knees bent, feet flat. End: bottom lifted a little off "
+            "the floor, weight on your shoulders and feet, back not arched."
+        ),
     },
     {
         "slug": "stationary-cycling",
@@ -287,8 +315,11 @@ Leaning forward keeps your back in the comfortable bent position.""",
 Stop if leg symptoms get stronger and do not ease when you stop.""",
         "default_minutes": 10,
         "default_times_per_day": 1,
-        "illustration": "",
-        "illustration_alt": "",
+        "illustration": "programs/exercises/stationary-cycling.svg",
+        "illustration_alt": (
+            "Start: sitting on an exercise bike, hands on the handlebars, knee slightly bent with "
+            "the pedal at the bottom. End: leaning forward a little, pedalling at an easy pace."
+        ),
     },
     {
         "slug": "interval-walking",
@@ -308,8 +339,11 @@ Rest before symptoms get strong: mild pain is fine.""",
 Stop if pain keeps rising after you rest.""",
         "default_minutes": 5,
         "default_times_per_day": 1,
-        "illustration": "",
-        "illustration_alt": "",
+        "illustration": "programs/exercises/interval-walking.svg",
+        "illustration_alt": (
+            "Start: walking tall at a comfortable pace. End: resting bent forward with your hands "
+            "on a wall or rail until the pain settles."
+        ),
     },
     {
         "slug": "real-route-walk",
@@ -327,8 +361,11 @@ Take your phone.""",
 Turn back early if pain keeps rising after you rest.""",
         "default_minutes": 20,
         "default_times_per_day": 1,
-        "illustration": "",
-        "illustration_alt": "",
+        "illustration": "programs/exercises/real-route-walk.svg",
+        "illustration_alt": (
+            "Start: walking your route, leaning a little on a shopping trolley. End: resting on a "
+            "bench on the way, bent forward with your forearms on your thighs."
+        ),
     },
 ]
 
