@@ -9,7 +9,9 @@ from django.utils import timezone
 from clinic.clinical_rules import DEFAULT_RULES, ClinicalRules
 from clinic.forms import TherapistChoiceField
 from clinic.models import User
+from clinic.timezones import TimeZoneField, timezone_choices
 
+from . import plausibility, selectors
 from .dates import local_today
 from .models import (
     FUTURE_DATE,
@@ -25,6 +27,8 @@ from .units import UNIT_WORDS, from_metres, to_metres
 PAIN_CHOICES = [(value, str(value)) for value in range(11)]
 # How far back a walk may be dated: a diary catches up after a holiday, not after years.
 OLDEST_LOG_DAYS = 365
+# The model's bound (walklog_minutes_positive_max_600).
+MAX_MINUTES = 600
 
 
 class PatientForm(forms.ModelForm):
@@ -118,17 +122,17 @@ class WalkLogForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date of the walk.", "invalid": "Enter a date."},
     )
+    # No max_digits: the range is clean_minutes' plain words, not Django's digit counting
+    # ("Ensure that there are no more than 3 digits before the decimal point" for 9999).
     minutes = forms.DecimalField(
         label="Minutes walked",
         help_text="All the walking together, not counting rests.",
-        max_digits=4,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5", "min": "0.5"}),
         error_messages={
             "required": "Enter how many minutes you walked, for example 12.",
             "invalid": "Enter the minutes as a number, for example 12 or 7.5.",
             "max_decimal_places": "Use at most one decimal place, for example 7.5.",
-            "max_digits": "Enter at most 600 minutes.",
         },
     )
     distance = forms.DecimalField(
@@ -136,15 +140,13 @@ class WalkLogForm(forms.Form):
         required=False,
         min_value=0,
         max_value=100,
-        max_digits=5,
-        decimal_places=2,
+        decimal_places=2,  # no max_digits: max_value says it in words
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
         error_messages={
             "invalid": "Enter the distance as a number, for example 1.5.",
             "min_value": "The distance cannot be below 0.",
             "max_value": "Enter a distance up to 100.",
             "max_decimal_places": "Use at most two decimal places.",
-            "max_digits": "Enter a distance up to 100.",
         },
     )
     steps = forms.IntegerField(
@@ -237,7 +239,7 @@ class WalkLogForm(forms.Form):
         minutes = self.cleaned_data["minutes"]
         if minutes <= 0:
             raise forms.ValidationError("Minutes must be more than 0.")
-        if minutes > 600:
+        if minutes > MAX_MINUTES:
             raise forms.ValidationError("Enter at most 600 minutes (10 hours).")
         return minutes
 
@@ -281,7 +283,38 @@ WALKLOG_FORM_FIELDS = tuple(
 
 
 class WalkLogCreateForm(RedFlagCheckMixin, WalkLogForm):
-    """A new log: the walk, then the red-flag question."""
+    """A new log: the walk, then the red-flag question.
+
+    An unusual walk (docs/clinical-rules.md §7.8) is not saved at once: the form asks
+    `unusual_question` on the minutes, and the page offers "Yes, that is right", which posts
+    the same values with `confirm_unusual` naming the minutes and rests it confirms.
+    """
+
+    confirm_unusual = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unusual_question = None  # asked on this page, with its `confirm_key`
+        self.confirm_key = None
+        self.confirmed_key = None
+
+    def clean(self):
+        cleaned = super().clean()
+        minutes, rests = cleaned.get("minutes"), cleaned.get("rests")
+        if "minutes" in self.errors or minutes is None or rests is None:
+            return cleaned
+        key = plausibility.confirmation_key(minutes, rests)
+        if cleaned.get("confirm_unusual") == key:
+            self.confirmed_key = key  # kept on the page if something else needs fixing
+            return cleaned
+        question = plausibility.unusual_walk_question(
+            minutes, rests, selectors.longest_walk_minutes(self.patient)
+        )
+        if question:
+            self.unusual_question = question
+            self.confirm_key = key
+            self.add_error("minutes", question)
+        return cleaned
 
 
 class RedFlagReportForm(forms.Form):
@@ -489,11 +522,6 @@ def _whole(value, low: int, high: int) -> bool:
 # --- Preferences ------------------------------------------------------------------------
 
 
-def _timezone_choices(clinic_tz: str) -> list[tuple[str, str]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and "Etc" not in z)
-    return [("", f"Same as the clinic ({clinic_tz})"), *((z, z.replace("_", " ")) for z in zones)]
-
-
 class PreferencesForm(forms.Form):
     remind_at = forms.TimeField(
         label="Time of day for a reminder",
@@ -507,13 +535,14 @@ class PreferencesForm(forms.Form):
         error_messages={"required": "Choose at least one day.", "invalid_choice": "Choose a day."},
     )
     email_enabled = forms.BooleanField(label="Send me reminder emails", required=False)
-    timezone_name = forms.ChoiceField(label="My time zone", required=False)
+    timezone_name = TimeZoneField(label="My time zone", required=False)
     large_text = forms.BooleanField(label="Larger text on every page", required=False)
 
     def __init__(self, *args, patient: Patient, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone_name"].choices = _timezone_choices(patient.clinic.timezone)
-        self.fields["timezone_name"].error_messages["invalid_choice"] = "Choose a time zone."
+        self.fields["timezone_name"].choices = timezone_choices(
+            patient.clinic.timezone, current=patient.timezone, clinic_label="Same as the clinic"
+        )
 
     @classmethod
     def initial_for(cls, patient: Patient, preference: ReminderPreference) -> dict:

@@ -4,7 +4,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from clinic.access import get_or_404, scope_patient_data
@@ -215,6 +225,13 @@ def walklogs_for_patient(
 def has_walklogs(patient: Patient) -> bool:
     """Whether the patient has logged any walk (the first walk gets the reassurance)."""
     return WalkLog.objects.filter(patient=patient, deleted_at__isnull=True).exists()
+
+
+def longest_walk_minutes(patient: Patient):
+    """The most minutes of any walk the patient has logged (None: no walk yet), which a new
+    walk is compared with before it is saved (docs/clinical-rules.md §7.8)."""
+    walks = WalkLog.objects.filter(patient=patient, deleted_at__isnull=True)
+    return walks.aggregate(longest=Max("minutes"))["longest"]
 
 
 def last_walklog(patient: Patient) -> WalkLog | None:
