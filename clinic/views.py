@@ -3,6 +3,7 @@ log, health and session.
 
 Role homes, Today, the caseload and the accounts page compose several apps: dashboard/."""
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -62,12 +63,23 @@ def invitation_accept(request, token):
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            _sign_in_with_new_password(request, user)
             messages.success(request, "Welcome to Stride. Your password is set.")
             return redirect("dashboard:home")
     return render(
         request, "clinic/invitation_accept.html", {"form": form, "invitation": invitation}
     )
+
+
+def _sign_in_with_new_password(request, user) -> None:
+    """Sign in the person who has just chosen a password, and count it as typed now.
+
+    Staff go straight on to enrol an authenticator (StaffMFARequiredMiddleware), which
+    allauth guards with a fresh-password check; without this record it would ask for the
+    password typed seconds ago. The record is allauth's own (an internal function, pinned by
+    clinic/tests/test_sign_in_pages.py), with its usual time limit."""
+    login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    record_authentication(request, user, method="password", reauthenticated=True)
 
 
 @admin_required

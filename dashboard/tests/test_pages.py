@@ -11,7 +11,8 @@ def test_every_page_shows_the_clinic_phone_and_accessible_landmarks(world, clien
     html = client_for(world.patient.user).get(reverse("dashboard:today")).content.decode()
     assert '<html lang="en">' in html
     assert 'href="#main"' in html and '<main id="main"' in html
-    assert html.count("tel:+1 555 0100") == 2  # header and footer
+    # Header, footer and the red-flag box; dialled without the spaces.
+    assert html.count('href="tel:+15550100">+1 555 0100</a>') == 3
     assert "patient-view" in html  # 18 px base text on patient pages
 
 

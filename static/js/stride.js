@@ -116,9 +116,38 @@
     });
   }
 
+  // Copy buttons: <button data-copy-target="id" data-copy-done="status-id">. The clipboard
+  // needs a secure page and permission; without it the text is selected for a long press.
+  function setupCopyButtons() {
+    document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+      const source = document.getElementById(button.dataset.copyTarget);
+      const status = document.getElementById(button.dataset.copyDone);
+      if (!source) return;
+      function say(text) {
+        if (status) status.textContent = text;
+      }
+      function selectText() {
+        const range = document.createRange();
+        range.selectNodeContents(source);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        say("Selected: copy it from your phone's menu.");
+      }
+      button.addEventListener("click", function () {
+        const text = source.textContent.trim();
+        if (!navigator.clipboard || !window.isSecureContext) return selectText();
+        navigator.clipboard.writeText(text).then(function () {
+          say("Copied.");
+        }, selectText);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupSessionWarning();
     setupConfirm();
+    setupCopyButtons();
     // After a failed submit, take keyboard and screen-reader users to the list of problems
     // (templates/partials/error_summary.html, on every form page).
     const summary = document.getElementById("error-summary");
