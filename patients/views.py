@@ -38,6 +38,7 @@ from .forms import (
     WalkTimerForm,
 )
 from .models import WALKLOG_ENTRY_FIELDS, WalkLog
+from .prescription import prescription_for_patient
 from .rules import rules_for_patient
 from .selectors import get_patient_for_user
 
@@ -333,6 +334,8 @@ def walk_timer(request):
         "pain_values": range(11),
         "first_walk": not selectors.has_walklogs(patient),
         "guidance": guidance.all_guidance(),
+        # Today's walks from the plan (docs/clinical-rules.md §1, §7); None: an open walk.
+        "prescription": prescription_for_patient(patient),
     }
     return render(request, "patients/walk_timer.html", context)
 

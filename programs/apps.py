@@ -22,3 +22,11 @@ class ProgramsConfig(AppConfig):
         from .selectors import rules_for_plan_patient
 
         register_rules_provider(rules_for_plan_patient)
+
+        # The walk timer follows today's prescription (docs/clinical-rules.md §1, §7), which
+        # only programs knows: registered the same way.
+        from patients.prescription import register_prescription_provider
+
+        from .selectors import walk_prescription_for_patient
+
+        register_prescription_provider(walk_prescription_for_patient)

@@ -15,6 +15,7 @@ from clinic.models import ClinicalSettings, Role
 from clinic.selectors import clinic_rules
 from patients.dates import patient_today
 from patients.models import Patient, RedFlagReport, WalkLog
+from patients.prescription import WalkPrescription
 from patients.selectors import spreading_weeks
 
 from . import schedule
@@ -55,6 +56,37 @@ def rules_for_plan_patient(patient: Patient) -> ClinicalRules | None:
     if plan is None:
         return None
     return clinic_rules(patient.clinic).with_overrides(plan.rule_overrides or {})
+
+
+def walk_prescription_for_patient(patient: Patient) -> WalkPrescription | None:
+    """The prescription provider programs registers with patients.prescription: today's walks
+    of the patient's active plan, as Today words them, with this week's before-and-after-walk
+    exercises. None (the timer runs an open-ended walk) without an active plan, or before the
+    plan starts: a paused plan is not walked to, as Today says. Two queries."""
+    glides = Prefetch(
+        "exercises",
+        queryset=PlanExercise.objects.filter(slot=Slot.WALK)
+        .select_related("exercise")
+        .order_by("order", "id"),
+    )
+    plan = (
+        Plan.objects.filter(patient=patient, status=Plan.Status.ACTIVE)
+        .prefetch_related(glides)
+        .first()
+    )
+    if plan is None:
+        return None
+    week = schedule.plan_week_number(plan.start_date, patient_today(patient))
+    if week == 0:
+        return None
+    return WalkPrescription(
+        walks=plan.bouts_per_session,
+        walk_minutes=plan.bout_minutes,
+        text=describe_prescription(plan),
+        glides=tuple(
+            item.exercise.name for item in items_for_week(plan.exercises.all(), week, plan.weeks)
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -107,9 +139,9 @@ def outstanding_retests() -> QuerySet:
     self-paced walking test on or after a week before the due date)."""
     from assessments.models import SelfPacedWalkTest, TreadmillTest
 
+    # alias, not annotate: the condition is needed in WHERE only, not also in SELECT.
     return (
         Retest.objects.filter(status=Retest.Status.DUE, plan__status__in=Plan.OPEN_STATUSES)
-        # alias, not annotate: the condition is needed in WHERE only, not also in SELECT.
         .alias(recorded=_recorded_after(TreadmillTest) | _recorded_after(SelfPacedWalkTest))
         .filter(recorded=False)
     )

@@ -1,5 +1,12 @@
 // Guided walk timer. Plain JavaScript, served from the app (the CSP forbids inline scripts).
 //
+// With a plan, the page carries today's prescription (data-plan-walks, data-plan-walk-seconds):
+// each walk counts down, ends by itself at its prescribed length (or early, when the patient
+// says the pain rose to the target) and opens the strategic break; after the last walk come
+// the nerve glides and the questions. The prescription is copied into the walk when it starts,
+// so a reload, or a plan changed mid-walk, keeps the walk the patient set out on. Without a
+// plan the walk is open-ended, as before.
+//
 // Every time shown is computed from Date.now() timestamps kept in localStorage, so a phone
 // that sleeps or a page that reloads loses nothing. The walk stays in localStorage until the
 // server confirms it; the upload carries a client id, so a retry after going offline is
@@ -18,10 +25,18 @@
   var durationText = window.Stride.durationText;
   var mmss = window.Stride.mmss;
   var PHASES = ["ready", "walking", "resting", "finishing", "pending"];
+  var PLAN = readPlan();
   var state = load();
   var sending = false;
 
   // --- State -------------------------------------------------------------------------
+
+  function readPlan() {
+    var walks = parseInt(root.dataset.planWalks, 10);
+    var seconds = parseInt(root.dataset.planWalkSeconds, 10);
+    if (!(walks > 0) || !(seconds > 0)) return null;
+    return { walks: walks, walkMs: seconds * 1000 };
+  }
 
   function fresh() {
     return { v: 1, phase: "ready", bouts: [], pains: [] };
@@ -65,6 +80,28 @@
     return state.bouts.reduce(function (sum, bout) {
       return sum + ((bout.end || now) - bout.start);
     }, 0);
+  }
+
+  // --- The plan's walks ---------------------------------------------------------------
+
+  function walkName(number) {
+    return "walk " + number + " of " + state.plan.walks;
+  }
+
+  function onLastWalk() {
+    return state.plan && state.bouts.length >= state.plan.walks;
+  }
+
+  function walkEndsAt(bout) {
+    return bout.start + state.plan.walkMs;
+  }
+
+  function walkLength() {
+    return durationText(state.plan.walkMs / 1000);
+  }
+
+  function capitalised(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
   function peakPain() {
@@ -112,18 +149,74 @@
       setClock("walk", now - bout.start);
       setClock("total", walkedMs(now));
       var label = root.querySelector("[data-bout-label]");
-      label.textContent = state.bouts.length > 1 ? ", stretch " + state.bouts.length : "";
+      if (state.plan) {
+        setText("walking-heading", capitalised(walkName(state.bouts.length)));
+        label.textContent = "";
+        var left = Math.max(0, walkEndsAt(bout) - now);
+        root.querySelector('[data-clock="left"]').textContent = mmss(Math.ceil(left / 1000));
+      } else {
+        setText("walking-heading", "Walking");
+        label.textContent = state.bouts.length > 1 ? ", stretch " + state.bouts.length : "";
+      }
       setText("pain-before", String(state.painBefore));
       setText("peak", String(peakPain()));
       root.querySelector("[data-break-suggestion]").hidden = !bout.breakSuggested;
     }
-    if (state.phase === "resting" && bout) setClock("rest", now - bout.end);
+    if (state.phase === "resting" && bout) {
+      setClock("rest", now - bout.end);
+      if (state.plan) {
+        setText("break-done", capitalised(walkName(state.bouts.length)) + " done.");
+        setText(
+          "break-next",
+          "Next: " +
+            walkName(state.bouts.length + 1) +
+            ", " +
+            walkLength() +
+            ", when the pain has settled.",
+        );
+      }
+    }
     if (state.phase === "finishing") {
       setText("total", durationText(Math.round(walkedMs(now) / 1000)));
       var n = state.bouts.length;
       setText("stretches", n === 1 ? "in one stretch" : "in " + n + " stretches");
+      if (state.plan) {
+        var planned = state.plan.walks;
+        setText(
+          "plan-done",
+          n >= planned
+            ? "You did all " + planned + " walks of today's plan."
+            : "You did " + n + " of the " + planned + " walks of today's plan.",
+        );
+      }
     }
+    root.querySelectorAll("[data-plan-only]").forEach(function (el) {
+      el.hidden = !state.plan;
+    });
+    root.querySelectorAll("[data-open-only]").forEach(function (el) {
+      el.hidden = !!state.plan;
+    });
     root.querySelector("[data-urgent]").hidden = !state.urgent;
+  }
+
+  // The plan's walk ends by itself at its prescribed length, at that moment exactly, even when
+  // the page was closed or asleep then: the break began when the walk was over.
+  function tick() {
+    var bout = currentBout();
+    if (state.phase === "walking" && state.plan && bout && Date.now() >= walkEndsAt(bout)) {
+      buzz();
+      endWalk(walkEndsAt(bout), "");
+      return;
+    }
+    render();
+  }
+
+  function buzz() {
+    try {
+      if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
+    } catch (e) {
+      /* no vibration on this phone */
+    }
   }
 
   function go(phase, message) {
@@ -155,8 +248,13 @@
     state.clientId = newId();
     state.painBefore = parseInt(pain, 10);
     state.startedAt = now;
+    state.plan = PLAN;
     state.bouts = [{ start: now, end: null, restEnd: null, breakSuggested: false }];
-    go("walking", "Walk started. The timer is running.");
+    if (state.plan) {
+      go("walking", capitalised(walkName(1)) + " started: " + walkLength() + ".");
+    } else {
+      go("walking", "Walk started. The timer is running.");
+    }
   }
 
   function painNow(value) {
@@ -178,11 +276,48 @@
   }
 
   function takeBreak() {
+    if (state.phase !== "walking" || !currentBout()) return;
+    endWalk(Date.now(), "");
+  }
+
+  // docs/clinical-rules.md §1: the patient says the pain rose to the target, so this walk
+  // ends here and the break begins, before the pain gets worse. It is noted as a pain of
+  // the start + the target (at most 10).
+  function painRose() {
     var bout = currentBout();
     if (state.phase !== "walking" || !bout) return;
-    bout.end = Date.now();
+    var now = Date.now();
+    var pain = Math.min(10, state.painBefore + RISE_TARGET);
+    state.pains.push({ t: now, pain: pain, bout: state.bouts.length - 1 });
+    endWalk(now, "Pain up " + RISE_TARGET + (RISE_TARGET === 1 ? " point. " : " points. "));
+  }
+
+  // One walk (bout) is over: the strategic break, or after the plan's last walk the glides
+  // and the questions. `prefix` opens the announcement.
+  function endWalk(at, prefix) {
+    var bout = currentBout();
+    bout.end = at;
+    if (onLastWalk()) {
+      go(
+        "finishing",
+        prefix +
+          "All " +
+          state.plan.walks +
+          " walks done. Do your nerve glides, rest, then answer the questions to save the walk.",
+      );
+      return;
+    }
     showGuidance("");
-    go("resting", "Break started. Rest and stretch, then resume.");
+    if (state.plan) {
+      go(
+        "resting",
+        prefix +
+          capitalised(walkName(state.bouts.length)) +
+          " done. Strategic break: rest bent forward until the pain settles.",
+      );
+    } else {
+      go("resting", prefix + "Break started. Rest and stretch, then resume.");
+    }
   }
 
   // docs/clinical-rules.md §1b on the break screen: both kinds of advice until the patient
@@ -205,7 +340,11 @@
     var now = Date.now();
     bout.restEnd = now;
     state.bouts.push({ start: now, end: null, restEnd: null, breakSuggested: false });
-    go("walking", "Walking again: stretch " + state.bouts.length + ".");
+    if (state.plan) {
+      go("walking", capitalised(walkName(state.bouts.length)) + " started: " + walkLength() + ".");
+    } else {
+      go("walking", "Walking again: stretch " + state.bouts.length + ".");
+    }
   }
 
   function finish() {
@@ -369,6 +508,7 @@
   var actions = {
     start: start,
     break: takeBreak,
+    "pain-rose": painRose,
     resume: resume,
     finish: finish,
     save: saveWalk,
@@ -393,7 +533,7 @@
   });
 
   window.addEventListener("online", send);
-  document.addEventListener("visibilitychange", render);
+  document.addEventListener("visibilitychange", tick);
   window.addEventListener("storage", function (event) {
     // The same walk open in two tabs: follow the other tab's changes.
     if (event.key === KEY) {
@@ -402,8 +542,8 @@
     }
   });
 
-  render();
-  window.setInterval(render, 1000);
+  tick();
+  window.setInterval(tick, 1000);
   if (state.phase === "pending") {
     if (state.urgent) root.querySelector("[data-urgent]").hidden = false;
     send();
