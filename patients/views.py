@@ -6,6 +6,7 @@ is a 404 (clinic.access).
 
 import io
 import json
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -131,8 +132,12 @@ def _walklog_form_page(request, patient, *, source, template):
         require_pain_after=source != WalkLog.Source.CLINIC,
     )
     if request.method == "POST" and form.is_valid():
+        signs = form.cleaned_data["red_flags"]
+        # The walk and its red-flag report are saved together or not at all; a walk alone
+        # is one write in the service's own transaction (no outer one: one round trip less).
+        together = transaction.atomic() if signs else nullcontext()
         try:
-            with transaction.atomic():
+            with together:
                 log = services.walklog_create(
                     patient=patient,
                     created_by=request.user,
@@ -140,7 +145,6 @@ def _walklog_form_page(request, patient, *, source, template):
                     request=request,
                     **form.walklog_fields(),
                 )
-                signs = form.cleaned_data["red_flags"]
                 if signs:
                     services.redflag_report(
                         patient=patient,

@@ -148,8 +148,8 @@ def test_more_than_three_times_the_longest_walk_is_asked_once_there_is_history(
 def test_a_confirmed_walk_is_not_compared_again(patient, patient_client, django_assert_num_queries):
     WalkLogFactory.create_batch(3, patient=patient)
     patient_client.get(CREATE)  # the first request starts the session clock
-    # The patient submit's 9 (test_walklogs.py) without the longest-walk query: confirmed.
-    with django_assert_num_queries(9):
+    # The patient submit's 8 (test_walklogs.py) without the longest-walk query: confirmed.
+    with django_assert_num_queries(7):
         response = patient_client.post(
             CREATE, walk(minutes="600", rests="0", confirm_unusual="600.0/0")
         )

@@ -340,14 +340,13 @@ def test_the_patients_submit_uses_a_fixed_number_of_queries(
 ):
     WalkLogFactory.create_batch(3, patient=patient)
     patient_client.get(CREATE)  # the first request starts the session clock
-    # session, user, own patient (+therapist, clinic, clinic settings); the view's
-    # transaction and the service's savepoint (each a SAVEPOINT and a RELEASE here: the
-    # test's own transaction is outside), the walk, its audit event. The walk's CHECK
-    # constraints are the database's: no query each. One more (issue #14): the longest walk
-    # so far (one MAX over the patient's walks), which the form compares the new walk with
-    # before saving it (docs/clinical-rules.md §7.8); a confirmed walk skips it (9 queries,
-    # test_walk_plausibility.py).
-    with django_assert_num_queries(10):
+    # session, user, own patient (+therapist, clinic, clinic settings); the longest walk so
+    # far (one MAX over the patient's walks), which the form compares the new walk with before
+    # saving it (docs/clinical-rules.md §7.8; a confirmed walk skips it, test_walk_plausibility);
+    # the service's transaction (a SAVEPOINT and a RELEASE here: the test's own transaction
+    # is outside), the walk, its audit event. No outer transaction for a walk without
+    # red-flag signs, and the walk's CHECK constraints are the database's: no query each.
+    with django_assert_num_queries(8):
         response = patient_client.post(CREATE, walk())
     assert response.status_code == 302 and WalkLog.objects.count() == 4
 
@@ -359,9 +358,9 @@ def test_a_therapists_paper_diary_entry_uses_a_fixed_number_of_queries(
     url = reverse("patients:walklog-enter", args=[paper_patient.pk])
     client.get(url)
     # session, user, MFA check, patient (+therapist, clinic, clinic settings, open red flag);
-    # the transaction and the savepoint, the walk, its audit event; the longest walk so far
+    # the service's transaction, the walk, its audit event; the longest walk so far
     # (docs/clinical-rules.md §7.8, as on the patient's submit).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.post(url, walk())
     assert response.status_code == 302
     assert WalkLog.objects.get().source == WalkLog.Source.CLINIC
