@@ -1,7 +1,6 @@
 """An unusual walk is checked with the patient before it is saved (docs/clinical-rules.md §7.8),
 and minutes out of range get plain words, never Django's digit counting."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,30 +10,7 @@ from django.utils import timezone
 from patients import plausibility
 from patients.models import WalkLog
 from patients.tests.factories import WalkLogFactory
-
-CREATE = reverse("patients:walklog-create")
-
-
-def walk(**overrides):
-    data = {
-        "date": date.today().isoformat(),
-        "minutes": "12",
-        "rests": "2",
-        "pain_before": "2",
-        "pain_peak": "4",
-        "pain_after": "2",
-        "support": "none",
-        "terrain": "flat",
-        "no_red_flags": "on",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-@pytest.fixture
-def patient_client(patient, client_for):
-    return client_for(patient.user)
-
+from patients.tests.test_walklogs import CREATE, walk
 
 # --- The rule, on plain numbers --------------------------------------------------------
 

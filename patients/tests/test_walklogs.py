@@ -32,11 +32,6 @@ def walk(**overrides):
     return {k: v for k, v in data.items() if v is not None}
 
 
-@pytest.fixture
-def patient_client(patient, client_for):
-    return client_for(patient.user)
-
-
 def test_it_saves_a_walk_and_says_it_stayed_within_the_target(patient, patient_client):
     response = patient_client.post(CREATE, walk(symptom_areas=["calf_left"], tingling="on"))
     log = WalkLog.objects.get()
